@@ -1,0 +1,101 @@
+# pocgate - build, test and install.
+#
+#   make            build pocgate and pocgated (installs missing Debian build packages)
+#   make check      unit and integration tests, also under ASan and UBSan, with the mail lab
+#   make demo       start the mail lab, import the sample directory, list it
+#   make install    DESTDIR=... PREFIX=... (default /usr/local)
+#
+# Missing Debian packages are installed by tests/deps.sh (as root, non-interactive,
+# only what is missing). The binaries land in the top directory.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SYSCONFDIR ?= /etc
+CC        ?= cc
+PKGS       = libconfig jansson gnutls gpgme sqlite3
+B          = build
+
+WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
+             -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
+LIBS       = $(shell pkg-config --libs $(PKGS))
+SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
+             src/csv.c src/directory.c
+CLI_SRC    = $(wildcard src/cli/*.c)
+UNIT_SRC   = $(wildcard tests/unit/test-*.c)
+
+obj        = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+LIB_OBJ    = $(call obj,o,$(LIB_SRC))
+SAN_OBJ    = $(call obj,san,$(LIB_SRC))
+UNITS      = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+SAN_UNITS  = $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRC))
+
+.PHONY: all deps deps-test build check unit demo install clean bench lab-stop
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@sh tests/deps.sh build
+
+deps-test:
+	@sh tests/deps.sh all
+
+build: pocgate pocgated
+
+pocgate: $(LIB_OBJ) $(call obj,o,$(CLI_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+pocgated: $(LIB_OBJ) $(B)/o/src/pocgated.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/san/pocgate: $(SAN_OBJ) $(call obj,san,$(CLI_SRC))
+	$(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/o/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+$(B)/tests/test-%: $(B)/o/tests/unit/test-%.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/san-test-%: $(B)/san/tests/unit/test-%.o $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# Everything, in one run that ends with "N passed, N failed, N skipped".
+check: deps-test
+	@$(MAKE) --no-print-directory check-build
+	@sh tests/run.sh
+
+.PHONY: check-build
+check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate
+
+demo: all
+	@sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(PREFIX)/share/pocgate/templates $(DESTDIR)$(SYSCONFDIR)/pocgate
+	install -m 755 pocgate $(DESTDIR)$(PREFIX)/bin/pocgate
+	install -m 755 pocgated $(DESTDIR)$(PREFIX)/sbin/pocgated
+	if ls templates/*.txt >/dev/null 2>&1; then \
+		install -m 644 templates/*.txt $(DESTDIR)$(PREFIX)/share/pocgate/templates/; fi
+	install -m 640 conf/pocgate.conf $(DESTDIR)$(SYSCONFDIR)/pocgate/pocgate.conf.sample
+	install -m 644 conf/directory.csv $(DESTDIR)$(PREFIX)/share/pocgate/directory-sample.csv
+
+clean:
+	rm -rf $(B) pocgate pocgated
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

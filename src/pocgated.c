@@ -1,0 +1,156 @@
+/*
+ * NAME
+ *	pocgated - the pocgate daemon
+ * SYNOPSIS
+ *	pocgated [-c FILE] [--once]
+ * DESCRIPTION
+ *	Start-up as Postfix's single_server: load and check all configuration
+ *	into one read-only struct, open the store (which migrates it), then
+ *	run. This version has no outbound or inbound work yet: --once checks
+ *	that everything opens and exits; without it the daemon waits for
+ *	SIGTERM or SIGINT and reloads its configuration on SIGHUP, keeping the
+ *	old one when the new one is broken.
+ * DIAGNOSTICS
+ *	Exit codes from sysexits.h: 64 usage, 74 store, 78 configuration.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <pocgate/conf.h>
+#include <pocgate/log.h>
+#include <pocgate/store.h>
+
+#ifndef POCGATE_VERSION
+#define POCGATE_VERSION "0.0"
+#endif
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pocgated [-c FILE] [--once]\n\n"
+		     "The pocgate daemon: sends what is due and reads replies.\n\n"
+		     "  -c, --config FILE  configuration file (default: $POCGATE_CONFIG, else %s)\n"
+		     "      --once         do what is due now, then exit\n"
+		     "  -h, --help         show this help\n"
+		     "  -V, --version      show the version\n",
+		CONF_DEFAULT_PATH);
+}
+
+static struct conf *load(const char *path)
+{
+	struct strbuf problems = STRBUF_INIT;
+	struct conf *conf = conf_load(path, &problems);
+
+	if (!conf) {
+		/* one log line per problem, as operators read logs line by line */
+		char *save = NULL;
+		for (char *l = strtok_r(problems.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			msg_error("%s", l);
+	}
+	sb_release(&problems);
+	return conf;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_arg = NULL, *path;
+	struct strbuf err = STRBUF_INIT;
+	struct store *store = NULL;
+	struct conf *conf;
+	struct sigaction sa;
+	sigset_t block, old;
+	int c, once = 0;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	log_init("pocgated", LOG_LVL_INFO, getenv("JOURNAL_STREAM") != NULL);
+	while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_arg = optarg;
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pocgated %s\n", POCGATE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	path = conf_path(config_arg);
+	if (!(conf = load(path)))
+		msg_fatal(EX_CONFIG, "configuration '%s' has problems; not starting", path);
+	log_set_level((enum log_level)conf->log_level);
+	if (store_open(conf->database, &store, &err) < 0)
+		msg_fatal(EX_IOERR, "%s", err.buf);
+	if (once) {
+		msg_info("nothing is due; exiting");
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	msg_info("started with configuration '%s'", path);
+	while (!got_term) {
+		sigsuspend(&old);
+		if (got_hup) {
+			struct conf *fresh;
+			got_hup = 0;
+			if ((fresh = load(path)) != NULL) {
+				conf_free(&conf);
+				conf = fresh;
+				log_set_level((enum log_level)conf->log_level);
+				msg_info("configuration '%s' reloaded", path);
+			} else {
+				msg_warn("configuration '%s' is broken; keeping the running one", path);
+			}
+		}
+	}
+	msg_info("stopping on signal");
+out:
+	store_close(&store);
+	conf_free(&conf);
+	sb_release(&err);
+	return 0;
+}

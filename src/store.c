@@ -1,0 +1,556 @@
+/*
+ * NAME
+ *	store - the SQLite store: schema, migrations, and every SQL statement
+ * SYNOPSIS
+ *	#include <pocgate/store.h>
+ *	store_open(), store_close(), store_begin(), store_commit(),
+ *	store_rollback(), store_event_append(), store_event_foreach(),
+ *	store_chain_head(), store_state_put(), store_contact_find(),
+ *	store_contact_put(), store_contact_foreach(), store_mission_count()
+ * DESCRIPTION
+ *	One SQLite file in WAL mode with foreign keys on and a busy timeout.
+ *	The schema is versioned with PRAGMA user_version: migrations[i] takes
+ *	a store from version i to i+1, each in its own transaction, so a store
+ *	made by an older pocgate opens in a newer one; a store from a newer
+ *	pocgate is refused rather than misread.
+ *
+ *	Statements are prepared once, on first use, and kept (stmt_get()).
+ *	Only bound parameters carry values: no SQL is ever built from data.
+ *
+ *	The event table is append-only: triggers refuse UPDATE and DELETE, and
+ *	chain_head records the last event, so removing the newest events is
+ *	noticed as well (audit.c checks it).
+ * DIAGNOSTICS
+ *	Errors carry sqlite3_errmsg() and what was being done.
+ */
+#include <pocgate/store.h>
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pocgate/audit.h>
+#include <pocgate/directory.h>
+#include <pocgate/log.h>
+#include <pocgate/timeutil.h>
+#include <pocgate/xalloc.h>
+
+#define BUSY_TIMEOUT_MS 10000
+
+/* migrations[i] upgrades a store at version i to version i + 1. Never edit
+ * a released migration: add a new one and raise STORE_SCHEMA_VERSION. */
+static const char *const migrations[] = {
+	/* 0 -> 1: directory and audit chain */
+	"CREATE TABLE state ("
+	"  code TEXT PRIMARY KEY CHECK (length(code) = 3),"
+	"  name TEXT NOT NULL,"
+	"  official_name TEXT NOT NULL);"
+	"CREATE TABLE contact ("
+	"  id INTEGER PRIMARY KEY,"
+	"  state TEXT NOT NULL REFERENCES state(code),"
+	"  role TEXT NOT NULL CHECK (role IN ('diplomatic', 'technical', 'mission')),"
+	"  entity TEXT NOT NULL,"
+	"  entity_en TEXT,"
+	"  name TEXT,"
+	"  designation TEXT,"
+	"  email TEXT NOT NULL,"
+	"  email_key TEXT NOT NULL,"
+	"  phone TEXT,"
+	"  languages TEXT NOT NULL,"
+	"  entry_language TEXT NOT NULL,"
+	"  fingerprint TEXT,"
+	"  verified_at INTEGER,"
+	"  unverified_since INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (state, role, email_key));"
+	"CREATE VIEW poc AS SELECT * FROM contact WHERE role <> 'mission';"
+	"CREATE VIEW mission AS SELECT * FROM contact WHERE role = 'mission';"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  details TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+	"  BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+	"  BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+	"CREATE TABLE chain_head ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  last_id INTEGER NOT NULL,"
+	"  last_hash TEXT NOT NULL);"
+	"INSERT INTO chain_head VALUES (1, 0, '');",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+enum stmt_id {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_HEAD_GET,
+	S_HEAD_SET,
+	S_EVENT_INSERT,
+	S_EVENT_ALL,
+	S_STATE_PUT,
+	S_CONTACT_FIND,
+	S_CONTACT_INSERT,
+	S_CONTACT_UPDATE,
+	S_CONTACT_ALL,
+	S_CONTACT_OF_STATE,
+	S_MISSION_COUNT,
+	S_COUNT
+};
+
+#define CONTACT_COLS                                                                      \
+	"c.id, c.state, s.name, c.role, c.entity, c.entity_en, c.name, c.designation, "   \
+	"c.email, c.phone, c.languages, c.entry_language, c.fingerprint, c.verified_at, " \
+	"c.unverified_since"
+#define CONTACT_ORDER " ORDER BY c.state, c.role = 'mission', c.role, c.id"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_HEAD_GET] = "SELECT last_id, last_hash FROM chain_head WHERE one = 1",
+	[S_HEAD_SET] = "UPDATE chain_head SET last_id = ?1, last_hash = ?2 WHERE one = 1",
+	[S_EVENT_INSERT] = "INSERT INTO event (id, at, actor, kind, subject, details, prev_hash, hash)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_EVENT_ALL] = "SELECT id, at, actor, kind, subject, details, prev_hash, hash"
+			" FROM event ORDER BY id",
+	[S_STATE_PUT] = "INSERT INTO state (code, name, official_name) VALUES (?1, ?2, ?3)"
+			" ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+			" official_name = excluded.official_name",
+	[S_CONTACT_FIND] = "SELECT " CONTACT_COLS " FROM contact c JOIN state s ON s.code = c.state"
+			   " WHERE c.state = ?1 AND c.role = ?2 AND c.email_key = ?3",
+	[S_CONTACT_INSERT] =
+		"INSERT INTO contact (state, role, entity, entity_en, name, designation, email,"
+		" email_key, phone, languages, entry_language, fingerprint, verified_at,"
+		" unverified_since, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+	[S_CONTACT_UPDATE] =
+		"UPDATE contact SET state = ?1, role = ?2, entity = ?3, entity_en = ?4, name = ?5,"
+		" designation = ?6, email = ?7, email_key = ?8, phone = ?9, languages = ?10,"
+		" entry_language = ?11, fingerprint = ?12, verified_at = ?13,"
+		" unverified_since = ?14, updated_at = ?15 WHERE id = ?16",
+	[S_CONTACT_ALL] = "SELECT " CONTACT_COLS " FROM contact c JOIN state s ON s.code = c.state"
+			  CONTACT_ORDER,
+	[S_CONTACT_OF_STATE] = "SELECT " CONTACT_COLS
+			       " FROM contact c JOIN state s ON s.code = c.state"
+			       " WHERE c.state = ?1" CONTACT_ORDER,
+	[S_MISSION_COUNT] = "SELECT count(*) FROM contact WHERE state = ?1 AND role = 'mission'",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;			/* owned */
+	int opened_version;
+	sqlite3_stmt *stmt[S_COUNT];	/* owned, prepared on first use */
+};
+
+static int db_error(struct store *st, struct strbuf *err, const char *what)
+{
+	return error_set(err, "%s in '%s': %s", what, st->path, sqlite3_errmsg(st->db));
+}
+
+static sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id, struct strbuf *err)
+{
+	sqlite3_stmt *s = st->stmt[id];
+
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[id], NULL) != SQLITE_OK) {
+			db_error(st, err, "cannot prepare a statement");
+			return NULL;
+		}
+		return st->stmt[id];
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Runs a statement that returns no rows. */
+static int stmt_done(struct store *st, sqlite3_stmt *s, struct strbuf *err, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, what);
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_time(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v ? xstrdup((const char *)v) : NULL;
+}
+
+static int exec(struct store *st, const char *sql, struct strbuf *err, const char *what)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, "%s in '%s': %s", what, st->path, msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(struct store *st, int *v, struct strbuf *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, err, "cannot read the schema version");
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return db_error(st, err, "cannot read the schema version");
+	return 0;
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION, one migration per transaction. */
+static int migrate(struct store *st, struct strbuf *err)
+{
+	int v;
+
+	if (user_version(st, &v, err) < 0)
+		return -1;
+	st->opened_version = v;
+	if (v > STORE_SCHEMA_VERSION)
+		return error_set(err, "store '%s' has schema version %d, newer than this pocgate's %d",
+				 st->path, v, STORE_SCHEMA_VERSION);
+	for (; v < NMIGRATIONS; v++) {
+		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+				      migrations[v], v + 1);
+		int rc = exec(st, sql, err, "cannot upgrade the schema");
+		free(sql);
+		if (rc < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (v > 0)
+			msg_info("store '%s' upgraded to schema version %d", st->path, v + 1);
+	}
+	return 0;
+}
+
+int store_open(const char *path, struct store **stp, struct strbuf *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int rc;
+
+	st->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &st->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		error_set(err, "cannot open database '%s': %s", path,
+			  st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+		     " PRAGMA synchronous = FULL;",
+		 err, "cannot set up the database") < 0)
+		goto fail;
+	if (migrate(st, err) < 0)
+		goto fail;
+	*stp = st;
+	return 0;
+fail:
+	store_close(&st);
+	return -1;
+}
+
+void store_close(struct store **stp)
+{
+	struct store *st;
+
+	if (!stp || !*stp)
+		return;
+	st = *stp;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+	*stp = NULL;
+}
+
+int store_opened_version(const struct store *st)
+{
+	return st->opened_version;
+}
+
+static int run_simple(struct store *st, enum stmt_id id, struct strbuf *err, const char *what)
+{
+	sqlite3_stmt *s = stmt_get(st, id, err);
+
+	return s ? stmt_done(st, s, err, what) : -1;
+}
+
+int store_begin(struct store *st, struct strbuf *err)
+{
+	return run_simple(st, S_BEGIN, err, "cannot begin a transaction");
+}
+
+int store_commit(struct store *st, struct strbuf *err)
+{
+	return run_simple(st, S_COMMIT, err, "cannot commit");
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		run_simple(st, S_ROLLBACK, NULL, "cannot roll back");
+}
+
+int store_chain_head(struct store *st, int64_t *id, char *hash, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_HEAD_GET, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_error(st, err, "cannot read the audit chain's head");
+	}
+	*id = sqlite3_column_int64(s, 0);
+	snprintf(hash, AUDIT_HASH_HEX + 1, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_event_append(struct store *st, int64_t now, const char *actor, const char *kind,
+		       const char *subject, const char *details, struct strbuf *err)
+{
+	char prev[AUDIT_HASH_HEX + 1], hash[AUDIT_HASH_HEX + 1], at[32];
+	int64_t last;
+	struct store_event ev;
+	sqlite3_stmt *s;
+
+	if (sqlite3_get_autocommit(st->db))
+		return error_set(err, "bug: audit event '%s' appended outside a transaction", kind);
+	if (store_chain_head(st, &last, prev, err) < 0)
+		return -1;
+	if (!*prev)
+		snprintf(prev, sizeof(prev), "%s", AUDIT_GENESIS);
+	utc_format(now, at, sizeof(at));
+	ev = (struct store_event){ .id = last + 1, .at = at, .actor = actor, .kind = kind,
+				   .subject = subject, .details = details, .prev_hash = prev };
+	audit_event_hash(&ev, hash);
+
+	if (!(s = stmt_get(st, S_EVENT_INSERT, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, ev.id);
+	bind_text(s, 2, at);
+	bind_text(s, 3, actor);
+	bind_text(s, 4, kind);
+	bind_text(s, 5, subject);
+	bind_text(s, 6, details);
+	bind_text(s, 7, prev);
+	bind_text(s, 8, hash);
+	if (stmt_done(st, s, err, "cannot append an audit event") < 0)
+		return -1;
+	if (!(s = stmt_get(st, S_HEAD_SET, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, ev.id);
+	bind_text(s, 2, hash);
+	return stmt_done(st, s, err, "cannot advance the audit chain's head");
+}
+
+int store_event_foreach(struct store *st, int (*fn)(const struct store_event *, void *), void *ctx,
+			struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_EVENT_ALL, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_event ev = {
+			.id = sqlite3_column_int64(s, 0),
+			.at = (const char *)sqlite3_column_text(s, 1),
+			.actor = (const char *)sqlite3_column_text(s, 2),
+			.kind = (const char *)sqlite3_column_text(s, 3),
+			.subject = (const char *)sqlite3_column_text(s, 4),
+			.details = (const char *)sqlite3_column_text(s, 5),
+			.prev_hash = (const char *)sqlite3_column_text(s, 6),
+			.hash = (const char *)sqlite3_column_text(s, 7),
+		};
+		/* A column emptied to NULL by tampering reads as "". */
+		const char **f[] = { &ev.at, &ev.actor, &ev.kind, &ev.subject,
+				     &ev.details, &ev.prev_hash, &ev.hash };
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (!*f[i])
+				*f[i] = "";
+		if (fn(&ev, ctx)) {
+			sqlite3_reset(s);
+			return 0;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the audit events");
+	return 0;
+}
+
+int store_state_put(struct store *st, const char *code, const char *name, const char *official,
+		    struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_STATE_PUT, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, code);
+	bind_text(s, 2, name);
+	bind_text(s, 3, official);
+	return stmt_done(st, s, err, "cannot store a State");
+}
+
+static void contact_from_row(sqlite3_stmt *s, struct contact *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->state = col_dup(s, 1);
+	c->state_name = col_dup(s, 2);
+	if (contact_role_parse((const char *)sqlite3_column_text(s, 3), &c->role) < 0)
+		c->role = ROLE_TECHNICAL; /* the CHECK constraint makes this unreachable */
+	c->entity = col_dup(s, 4);
+	c->entity_en = col_dup(s, 5);
+	c->name = col_dup(s, 6);
+	c->designation = col_dup(s, 7);
+	c->email = col_dup(s, 8);
+	c->phone = col_dup(s, 9);
+	c->languages = col_dup(s, 10);
+	c->entry_language = col_dup(s, 11);
+	c->fingerprint = col_dup(s, 12);
+	c->verified_at = sqlite3_column_int64(s, 13);
+	c->unverified_since = sqlite3_column_int64(s, 14);
+}
+
+int store_contact_find(struct store *st, const char *state, const char *role,
+		       const char *email_key, struct contact *c, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CONTACT_FIND, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, state);
+	bind_text(s, 2, role);
+	bind_text(s, 3, email_key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		contact_from_row(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot look up a contact");
+}
+
+int store_contact_put(struct store *st, struct contact *c, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, c->id ? S_CONTACT_UPDATE : S_CONTACT_INSERT, err);
+	char *key = contact_email_key(c);
+
+	if (!s) {
+		free(key);
+		return -1;
+	}
+	bind_text(s, 1, c->state);
+	bind_text(s, 2, contact_role_name(c->role));
+	bind_text(s, 3, c->entity);
+	bind_text(s, 4, c->entity_en);
+	bind_text(s, 5, c->name);
+	bind_text(s, 6, c->designation);
+	bind_text(s, 7, c->email);
+	bind_text(s, 8, key);
+	bind_text(s, 9, c->phone);
+	bind_text(s, 10, c->languages);
+	bind_text(s, 11, c->entry_language);
+	bind_text(s, 12, c->fingerprint);
+	bind_time(s, 13, c->verified_at);
+	bind_time(s, 14, c->unverified_since);
+	sqlite3_bind_int64(s, 15, utc_now());
+	if (c->id)
+		sqlite3_bind_int64(s, 16, c->id);
+	free(key);
+	if (stmt_done(st, s, err, "cannot store a contact") < 0)
+		return -1;
+	if (!c->id)
+		c->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_contact_foreach(struct store *st, const char *state,
+			  int (*fn)(const struct contact *, void *), void *ctx, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, state ? S_CONTACT_OF_STATE : S_CONTACT_ALL, err);
+	int rc, stop = 0;
+
+	if (!s)
+		return -1;
+	if (state)
+		bind_text(s, 1, state);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct contact c;
+		contact_from_row(s, &c);
+		stop = fn(&c, ctx);
+		contact_release(&c);
+	}
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the directory");
+	return 0;
+}
+
+int store_mission_count(struct store *st, const char *state, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_MISSION_COUNT, err);
+	int rc, n = -1;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, state);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return db_error(st, err, "cannot count missions");
+	return n;
+}
