@@ -14,6 +14,8 @@ DESTDIR   ?=
 SYSCONFDIR ?= /etc
 CC        ?= cc
 PKGS       = libconfig jansson gnutls gpgme sqlite3
+# libetpan: its pkg-config Libs carry a dpkg -specs file (LAB-NOTES); link it by hand.
+ETPAN_LIBS = -letpan -lsasl2
 B          = build
 
 WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -21,11 +23,11 @@ WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
              -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
-LIBS       = $(shell pkg-config --libs $(PKGS))
+LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS)
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
-             src/csv.c src/directory.c
+             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c
 CLI_SRC    = $(wildcard src/cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 
