@@ -27,7 +27,7 @@ LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS)
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
-             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c
+             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c src/tlscheck.c src/smtp.c
 CLI_SRC    = $(wildcard src/cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 
