@@ -68,9 +68,9 @@ struct param {
  * struct conf, document it in conf/pocgate.conf and the README. */
 static const struct param params[] = {
 	{ "database", P_PATH, NULL, 0, 0, 1, F(database), "the SQLite store" },
-	{ "templates", P_PATH, "/usr/share/pocgate/templates", 0, 0, 0, F(templates),
+	{ "templates", P_PATH, "\"/usr/share/pocgate/templates\"", 0, 0, 0, F(templates),
 	  "directory of message templates" },
-	{ "log_level", P_LOGLEVEL, "info", 0, 0, 0, F(log_level),
+	{ "log_level", P_LOGLEVEL, "\"info\"", 0, 0, 0, F(log_level),
 	  "error, warning, info or debug" },
 
 	{ "manager", P_GROUP, NULL, 0, 0, 1, NOFIELD, "the directory manager" },

@@ -126,6 +126,8 @@ const char *addr_check(const char *str)
 	}
 	if (label == 0)
 		return "domain ends with '.'";
+	if (s[strlen((const char *)s) - 1] == '-')
+		return "domain label ends with '-'";
 	if (labels < 2)
 		return "domain has no '.'";
 	return NULL;
