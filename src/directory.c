@@ -274,6 +274,9 @@ static size_t json_element_lines(const char *b, size_t len, unsigned *lines, siz
 			continue;
 		}
 		if (c == '"') {
+			/* a string element: counted, or every later line is off by one */
+			if (depth == 1 && n < max)
+				lines[n++] = line;
 			in_str = 1;
 		} else if (c == '[' || c == '{') {
 			if (depth == 1 && n < max)
@@ -503,22 +506,32 @@ static int dir_check_row(const struct raw_row *row, const struct iso *iso, struc
 	if (v[C_ROLE] && contact_role_parse(v[C_ROLE], &c->role) < 0)
 		report(rp, line, "role", "'%s' is not diplomatic, technical or mission", v[C_ROLE]);
 
-	if (v[C_ENTITY])
+	if (v[C_ENTITY]) {
+		unsigned n = rp->n;
 		c->entity = clean_text(rp, line, "entity", v[C_ENTITY]);
+		if (!c->entity && rp->n == n) /* white space only */
+			report(rp, line, "entity", "required, but empty");
+	}
 	if (v[C_ENTITY_EN])
 		c->entity_en = clean_text(rp, line, "entity_en", v[C_ENTITY_EN]);
 	if (v[C_NAME])
 		c->name = clean_text(rp, line, "name", v[C_NAME]);
 	if (v[C_DESIGNATION])
 		c->designation = clean_text(rp, line, "designation", v[C_DESIGNATION]);
-	if (v[C_EMAIL])
+	if (v[C_EMAIL]) {
+		unsigned n = rp->n;
 		c->email = clean_list(rp, line, "email", v[C_EMAIL], check_email, NULL);
-	if (v[C_EMAIL] && !c->email && rp->n == before)
-		report(rp, line, "email", "no address");
+		if (!c->email && rp->n == n)
+			report(rp, line, "email", "no address");
+	}
 	if (v[C_PHONE])
 		c->phone = clean_list(rp, line, "phone", v[C_PHONE], check_phone, NULL);
-	if (v[C_LANGUAGES])
+	if (v[C_LANGUAGES]) {
+		unsigned n = rp->n;
 		c->languages = clean_list(rp, line, "languages", v[C_LANGUAGES], check_language, iso);
+		if (!c->languages && rp->n == n)
+			report(rp, line, "languages", "no language");
+	}
 
 	if (v[C_ENTRY_LANGUAGE]) {
 		char lang[3] = "";
