@@ -23,11 +23,11 @@ WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
              -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
-LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS)
+LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS) -lpthread
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
-             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c src/tlscheck.c src/smtp.c
+             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c src/tlscheck.c src/smtp.c src/cycle.c src/outbox.c
 CLI_SRC    = $(wildcard src/cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 

@@ -4,7 +4,26 @@
  * SYNOPSIS
  *	#include <pocgate/audit.h>
  *	void audit_event_hash(const struct store_event *ev, char hex[65]);
- *	const char *audit_actor(void);
+ *	char *audit_json(const char *fmt, ...)
+{
+	va_list ap;
+	json_error_t jerr;
+	json_t *o;
+	char *s;
+
+	va_start(ap, fmt);
+	o = json_vpack_ex(&jerr, 0, fmt, ap);
+	va_end(ap);
+	if (!o)
+		msg_fatal(70, "bug: audit details '%s': %s", fmt, jerr.text);
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(o);
+	if (!s)
+		msg_fatal(71, "cannot encode audit details");
+	return s;
+}
+
+const char *audit_actor(void);
  *	int audit_verify(struct store *st, struct audit_report *rep,
  *			 struct strbuf *why, struct strbuf *err);
  * DESCRIPTION
@@ -26,6 +45,8 @@
 #include <pocgate/audit.h>
 
 #include <gnutls/crypto.h>
+#include <jansson.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +85,25 @@ void audit_event_hash(const struct store_event *ev, char hex[AUDIT_HASH_HEX + 1]
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 	sb_release(&sb);
+}
+
+char *audit_json(const char *fmt, ...)
+{
+	va_list ap;
+	json_error_t jerr;
+	json_t *o;
+	char *s;
+
+	va_start(ap, fmt);
+	o = json_vpack_ex(&jerr, 0, fmt, ap);
+	va_end(ap);
+	if (!o)
+		msg_fatal(70, "bug: audit details '%s': %s", fmt, jerr.text);
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(o);
+	if (!s)
+		msg_fatal(71, "cannot encode audit details");
+	return s;
 }
 
 const char *audit_actor(void)

@@ -83,21 +83,31 @@ static void encoded_words(struct strbuf *out, const char *s, size_t *col)
 	size_t len = strlen(s), i = 0;
 
 	while (i < len) {
-		size_t n = len - i < EW_MAX_BYTES ? len - i : EW_MAX_BYTES;
+		/* as many bytes as fit on this line, else a full word on the next */
+		size_t room = LINE_MAX_COLS > *col + 1 + 12 ? (LINE_MAX_COLS - *col - 1 - 12) / 4 * 3 : 0;
+		int fold = room < 12 && *col > 1;
+		size_t n = fold || room > EW_MAX_BYTES ? EW_MAX_BYTES : room;
+		if (n > len - i)
+			n = len - i;
 		while (n < len - i && n > 0 && ((unsigned char)s[i + n] & 0xc0) == 0x80)
 			n--; /* do not cut inside a character */
-		size_t width = 12 + (n + 2) / 3 * 4;
-		if (*col + 1 + width > LINE_MAX_COLS && *col > 1) {
+		if (n == 0) {
+			fold = 1;
+			n = len - i < EW_MAX_BYTES ? len - i : EW_MAX_BYTES;
+			while (n < len - i && n > 0 && ((unsigned char)s[i + n] & 0xc0) == 0x80)
+				n--;
+		}
+		if (fold) {
 			sb_addstr(out, "\r\n ");
 			*col = 1;
-		} else if (i > 0 || *col > 0) {
+		} else {
 			sb_addch(out, ' ');
 			(*col)++;
 		}
 		sb_addstr(out, "=?UTF-8?B?");
 		base64(out, (const unsigned char *)s + i, n);
 		sb_addstr(out, "?=");
-		*col += width;
+		*col += 12 + (n + 2) / 3 * 4;
 		i += n;
 	}
 }

@@ -6,10 +6,13 @@
  * DESCRIPTION
  *	Start-up as Postfix's single_server: load and check all configuration
  *	into one read-only struct, open the store (which migrates it), then
- *	run. This version has no outbound or inbound work yet: --once checks
- *	that everything opens and exits; without it the daemon waits for
- *	SIGTERM or SIGINT and reloads its configuration on SIGHUP, keeping the
- *	old one when the new one is broken.
+ *	run. --once does one pass of what is due: composes and signs queued
+ *	pings that have no message yet (a cycle start that was interrupted),
+ *	then submits the outbound queue; exit 75 (EX_TEMPFAIL) when the
+ *	submission server could not be reached (nothing is lost: the messages
+ *	stay queued). Without --once the daemon waits for SIGTERM or SIGINT
+ *	and reloads its configuration on SIGHUP, keeping the old one when the
+ *	new one is broken.
  * DIAGNOSTICS
  *	Exit codes from sysexits.h: 64 usage, 74 store, 78 configuration.
  */
@@ -24,8 +27,12 @@
 #include <unistd.h>
 
 #include <pocgate/conf.h>
+#include <pocgate/cycle.h>
 #include <pocgate/log.h>
+#include <pocgate/outbox.h>
 #include <pocgate/store.h>
+#include <pocgate/template.h>
+#include <pocgate/timeutil.h>
 
 #ifndef POCGATE_VERSION
 #define POCGATE_VERSION "0.0"
@@ -67,6 +74,43 @@ static struct conf *load(const char *path)
 	return conf;
 }
 
+/* One pass of everything that is due; returns a sysexits.h code. */
+static int run_once(const struct conf *conf, struct store *store)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct tmpl_set *tmpl = NULL;
+	struct outbox_result res;
+	size_t composed = 0;
+	int rc = 0;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (store_ping_uncomposed_count(store, &err) > 0) {
+		if (tmpl_load(conf->templates, &tmpl, &err) < 0) {
+			msg_error("templates in '%s' have problems:\n%s", conf->templates, err.buf);
+			rc = EX_CONFIG;
+			goto out;
+		}
+		if (cycle_compose(store, conf, tmpl, n < 1 ? 1 : n > 16 ? 16 : (int)n, "pocgated",
+				  &composed, &err) < 0) {
+			msg_error("%s", err.buf);
+			rc = EX_SOFTWARE;
+			goto out;
+		}
+		msg_info("composed and signed %zu queued ping%s", composed, composed == 1 ? "" : "s");
+	}
+	if (outbox_flush(store, conf, utc_now(), "pocgated", &res, &err) < 0) {
+		msg_error("%s; %u message%s stay queued", err.buf, res.left, res.left == 1 ? "" : "s");
+		rc = EX_TEMPFAIL;
+	}
+	if (res.submitted || res.tempfail || res.permfail)
+		msg_info("submitted %u, deferred %u, refused %u", res.submitted, res.tempfail,
+			 res.permfail);
+out:
+	tmpl_free(&tmpl);
+	sb_release(&err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,7 +126,7 @@ int main(int argc, char **argv)
 	struct conf *conf;
 	struct sigaction sa;
 	sigset_t block, old;
-	int c, once = 0;
+	int c, once = 0, rc = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	log_init("pocgated", LOG_LVL_INFO, getenv("JOURNAL_STREAM") != NULL);
@@ -116,7 +160,7 @@ int main(int argc, char **argv)
 	if (store_open(conf->database, &store, &err) < 0)
 		msg_fatal(EX_IOERR, "%s", err.buf);
 	if (once) {
-		msg_info("nothing is due; exiting");
+		rc = run_once(conf, store);
 		goto out;
 	}
 
@@ -152,5 +196,5 @@ out:
 	store_close(&store);
 	conf_free(&conf);
 	sb_release(&err);
-	return 0;
+	return rc;
 }

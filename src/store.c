@@ -84,6 +84,41 @@ static const char *const migrations[] = {
 	"  last_id INTEGER NOT NULL,"
 	"  last_hash TEXT NOT NULL);"
 	"INSERT INTO chain_head VALUES (1, 0, '');",
+
+	/* 1 -> 2: ping cycles and the durable outbound queue */
+	"CREATE TABLE cycle ("
+	"  id INTEGER PRIMARY KEY,"
+	"  label TEXT NOT NULL UNIQUE,"
+	"  started_at INTEGER NOT NULL,"
+	"  deadline INTEGER NOT NULL,"
+	"  window INTEGER NOT NULL,"
+	"  closed_at INTEGER);"
+	"CREATE TABLE ping ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cycle_id INTEGER NOT NULL REFERENCES cycle(id),"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id),"
+	"  reference TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'confirmed', 'late-confirmed',"
+	"    'auto-replied', 'undeliverable', 'overdue', 'escalated', 'resolved', 'unverified')),"
+	"  deadline INTEGER NOT NULL,"
+	"  state_at INTEGER NOT NULL,"
+	"  UNIQUE (cycle_id, contact_id));"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ping_id INTEGER REFERENCES ping(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('ping', 'reminder', 'escalation')),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  sender TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'submitted', 'tempfail', 'permfail')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  last_reply TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  submitted_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state IN ('queued', 'tempfail');"
+	"CREATE INDEX outbox_ping ON outbox (ping_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -105,6 +140,19 @@ enum stmt_id {
 	S_CONTACT_ALL,
 	S_CONTACT_OF_STATE,
 	S_MISSION_COUNT,
+	S_CONTACT_BY_ID,
+	S_CYCLE_ADD,
+	S_CYCLE_LATEST,
+	S_CYCLE_BY_LABEL,
+	S_CYCLE_OPEN,
+	S_PING_ADD,
+	S_PING_UNCOMPOSED,
+	S_PING_STATE,
+	S_PING_UNCOMPOSED_COUNT,
+	S_OUTBOX_ADD,
+	S_OUTBOX_DUE,
+	S_OUTBOX_MARK,
+	S_STATUS,
 	S_COUNT
 };
 
@@ -145,6 +193,42 @@ static const char *const stmt_sql[S_COUNT] = {
 			       " FROM contact c JOIN state s ON s.code = c.state"
 			       " WHERE c.state = ?1" CONTACT_ORDER,
 	[S_MISSION_COUNT] = "SELECT count(*) FROM contact WHERE state = ?1 AND role = 'mission'",
+	[S_CONTACT_BY_ID] = "SELECT " CONTACT_COLS " FROM contact c JOIN state s ON s.code = c.state"
+			    " WHERE c.id = ?1",
+	[S_CYCLE_ADD] = "INSERT INTO cycle (label, started_at, deadline, window) VALUES (?1, ?2, ?3, ?4)",
+	[S_CYCLE_LATEST] = "SELECT id, label, started_at, deadline, window, closed_at FROM cycle"
+			   " ORDER BY id DESC LIMIT 1",
+	[S_CYCLE_BY_LABEL] = "SELECT id, label, started_at, deadline, window, closed_at FROM cycle"
+			     " WHERE label = ?1",
+	[S_CYCLE_OPEN] = "SELECT id, label, started_at, deadline, window, closed_at FROM cycle"
+			 " WHERE closed_at IS NULL AND deadline > ?1 ORDER BY id DESC LIMIT 1",
+	[S_PING_ADD] = "INSERT INTO ping (cycle_id, contact_id, reference, state, deadline, state_at)"
+		       " VALUES (?1, ?2, ?3, 'queued', ?4, ?5)",
+	[S_PING_UNCOMPOSED] =
+		"SELECT p.id, p.reference, p.deadline, " CONTACT_COLS
+		" FROM ping p JOIN contact c ON c.id = p.contact_id JOIN state s ON s.code = c.state"
+		" WHERE (?1 = 0 OR p.cycle_id = ?1) AND p.state = 'queued' AND NOT EXISTS"
+		" (SELECT 1 FROM outbox o WHERE o.ping_id = p.id AND o.kind = 'ping')"
+		" ORDER BY p.id LIMIT ?2",
+	[S_PING_UNCOMPOSED_COUNT] =
+		"SELECT count(*) FROM ping p WHERE p.state = 'queued' AND NOT EXISTS"
+		" (SELECT 1 FROM outbox o WHERE o.ping_id = p.id AND o.kind = 'ping')",
+	[S_PING_STATE] = "UPDATE ping SET state = ?2, state_at = ?3 WHERE id = ?1",
+	[S_OUTBOX_ADD] = "INSERT INTO outbox (ping_id, kind, message_id, sender, recipient, data,"
+			 " state, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+			 " 'queued', ?7, ?7)",
+	[S_OUTBOX_DUE] = "SELECT id, ping_id, kind, message_id, sender, recipient, data, attempts"
+			 " FROM outbox WHERE state IN ('queued', 'tempfail') AND next_attempt_at <= ?1"
+			 " ORDER BY next_attempt_at, id LIMIT ?2",
+	[S_OUTBOX_MARK] = "UPDATE outbox SET state = ?2, last_reply = ?3, next_attempt_at = ?4,"
+			  " attempts = attempts + 1,"
+			  " submitted_at = CASE WHEN ?2 = 'submitted' THEN ?5 ELSE submitted_at END"
+			  " WHERE id = ?1",
+	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
+		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
+		     "  LIMIT 1), " CONTACT_COLS
+		     " FROM ping p JOIN contact c ON c.id = p.contact_id"
+		     " JOIN state s ON s.code = c.state WHERE p.cycle_id = ?1" CONTACT_ORDER,
 };
 
 struct store {
@@ -257,7 +341,7 @@ static int migrate(struct store *st, struct strbuf *err)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		if (v > 0)
+		if (st->opened_version > 0)
 			msg_info("store '%s' upgraded to schema version %d", st->path, v + 1);
 	}
 	return 0;
@@ -439,25 +523,31 @@ int store_state_put(struct store *st, const char *code, const char *name, const 
 	return stmt_done(st, s, err, "cannot store a State");
 }
 
-static void contact_from_row(sqlite3_stmt *s, struct contact *c)
+/* Reads CONTACT_COLS starting at column k. */
+static void contact_from_cols(sqlite3_stmt *s, int k, struct contact *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(s, 0);
-	c->state = col_dup(s, 1);
-	c->state_name = col_dup(s, 2);
-	if (contact_role_parse((const char *)sqlite3_column_text(s, 3), &c->role) < 0)
+	c->id = sqlite3_column_int64(s, k + 0);
+	c->state = col_dup(s, k + 1);
+	c->state_name = col_dup(s, k + 2);
+	if (contact_role_parse((const char *)sqlite3_column_text(s, k + 3), &c->role) < 0)
 		c->role = ROLE_TECHNICAL; /* the CHECK constraint makes this unreachable */
-	c->entity = col_dup(s, 4);
-	c->entity_en = col_dup(s, 5);
-	c->name = col_dup(s, 6);
-	c->designation = col_dup(s, 7);
-	c->email = col_dup(s, 8);
-	c->phone = col_dup(s, 9);
-	c->languages = col_dup(s, 10);
-	c->entry_language = col_dup(s, 11);
-	c->fingerprint = col_dup(s, 12);
-	c->verified_at = sqlite3_column_int64(s, 13);
-	c->unverified_since = sqlite3_column_int64(s, 14);
+	c->entity = col_dup(s, k + 4);
+	c->entity_en = col_dup(s, k + 5);
+	c->name = col_dup(s, k + 6);
+	c->designation = col_dup(s, k + 7);
+	c->email = col_dup(s, k + 8);
+	c->phone = col_dup(s, k + 9);
+	c->languages = col_dup(s, k + 10);
+	c->entry_language = col_dup(s, k + 11);
+	c->fingerprint = col_dup(s, k + 12);
+	c->verified_at = sqlite3_column_int64(s, k + 13);
+	c->unverified_since = sqlite3_column_int64(s, k + 14);
+}
+
+static void contact_from_row(sqlite3_stmt *s, struct contact *c)
+{
+	contact_from_cols(s, 0, c);
 }
 
 int store_contact_find(struct store *st, const char *state, const char *role,
@@ -471,6 +561,25 @@ int store_contact_find(struct store *st, const char *state, const char *role,
 	bind_text(s, 1, state);
 	bind_text(s, 2, role);
 	bind_text(s, 3, email_key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		contact_from_row(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot look up a contact");
+}
+
+int store_contact_get(struct store *st, int64_t id, struct contact *c, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CONTACT_BY_ID, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		contact_from_row(s, c);
@@ -553,4 +662,279 @@ int store_mission_count(struct store *st, const char *state, struct strbuf *err)
 	if (rc != SQLITE_ROW)
 		return db_error(st, err, "cannot count missions");
 	return n;
+}
+
+/* ---- cycles, pings and the outbound queue ---- */
+
+static void cycle_from_row(sqlite3_stmt *s, struct store_cycle *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	snprintf(c->label, sizeof(c->label), "%s", (const char *)sqlite3_column_text(s, 1));
+	c->started_at = sqlite3_column_int64(s, 2);
+	c->deadline = sqlite3_column_int64(s, 3);
+	c->window = sqlite3_column_int64(s, 4);
+	c->closed_at = sqlite3_column_int64(s, 5);
+}
+
+static int cycle_get(struct store *st, enum stmt_id id, const char *label, int64_t now,
+		     struct store_cycle *c, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, id, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	if (id == S_CYCLE_BY_LABEL)
+		bind_text(s, 1, label);
+	else if (id == S_CYCLE_OPEN)
+		sqlite3_bind_int64(s, 1, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		cycle_from_row(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot read cycles");
+}
+
+int store_cycle_find(struct store *st, const char *label, struct store_cycle *c,
+		     struct strbuf *err)
+{
+	return cycle_get(st, label ? S_CYCLE_BY_LABEL : S_CYCLE_LATEST, label, 0, c, err);
+}
+
+int store_cycle_open(struct store *st, int64_t now, struct store_cycle *c, struct strbuf *err)
+{
+	return cycle_get(st, S_CYCLE_OPEN, NULL, now, c, err);
+}
+
+int store_cycle_add(struct store *st, const char *label, int64_t now, int64_t deadline,
+		    int64_t window, int64_t *id, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CYCLE_ADD, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, label);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, deadline);
+	sqlite3_bind_int64(s, 4, window);
+	if (stmt_done(st, s, err, "cannot create the cycle") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_ping_add(struct store *st, int64_t cycle_id, int64_t contact_id, const char *reference,
+		   int64_t deadline, int64_t now, int64_t *id, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_ADD, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, cycle_id);
+	sqlite3_bind_int64(s, 2, contact_id);
+	bind_text(s, 3, reference);
+	sqlite3_bind_int64(s, 4, deadline);
+	sqlite3_bind_int64(s, 5, now);
+	if (stmt_done(st, s, err, "cannot queue a ping") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_ping_set_state(struct store *st, int64_t ping_id, const char *state, int64_t now,
+			 struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_STATE, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ping_id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, now);
+	return stmt_done(st, s, err, "cannot change a ping's state");
+}
+
+int store_ping_uncomposed(struct store *st, int64_t cycle_id, int limit, struct store_ping **out,
+			  size_t *n, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_UNCOMPOSED, err);
+	struct store_ping *v = NULL;
+	size_t cnt = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, cycle_id);
+	sqlite3_bind_int(s, 2, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			v = xreallocarray(v, alloc, sizeof(*v));
+		}
+		memset(&v[cnt], 0, sizeof(v[cnt]));
+		v[cnt].id = sqlite3_column_int64(s, 0);
+		v[cnt].reference = col_dup(s, 1);
+		v[cnt].deadline = sqlite3_column_int64(s, 2);
+		contact_from_cols(s, 3, &v[cnt].contact);
+		cnt++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_pings_free(v, cnt);
+		return db_error(st, err, "cannot read queued pings");
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+long long store_ping_uncomposed_count(struct store *st, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_UNCOMPOSED_COUNT, err);
+	long long n = -1;
+
+	if (!s)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (n < 0)
+		return db_error(st, err, "cannot count queued pings");
+	return n;
+}
+
+void store_pings_free(struct store_ping *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].reference);
+		contact_release(&v[i].contact);
+	}
+	free(v);
+}
+
+int store_outbox_add(struct store *st, int64_t ping_id, const char *kind, const char *message_id,
+		     const char *sender, const char *recipient, const void *data, size_t len,
+		     int64_t now, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_ADD, err);
+
+	if (!s)
+		return -1;
+	if (ping_id)
+		sqlite3_bind_int64(s, 1, ping_id);
+	else
+		sqlite3_bind_null(s, 1);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, message_id);
+	bind_text(s, 4, sender);
+	bind_text(s, 5, recipient);
+	sqlite3_bind_blob64(s, 6, data, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 7, now);
+	return stmt_done(st, s, err, "cannot queue a message");
+}
+
+int store_outbox_due(struct store *st, int64_t now, int limit, struct store_outmsg **out,
+		     size_t *n, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_DUE, err);
+	struct store_outmsg *v = NULL;
+	size_t cnt = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			v = xreallocarray(v, alloc, sizeof(*v));
+		}
+		struct store_outmsg *m = &v[cnt++];
+		memset(m, 0, sizeof(*m));
+		m->id = sqlite3_column_int64(s, 0);
+		m->ping_id = sqlite3_column_int64(s, 1);
+		m->kind = col_dup(s, 2);
+		m->message_id = col_dup(s, 3);
+		m->sender = col_dup(s, 4);
+		m->recipient = col_dup(s, 5);
+		m->len = (size_t)sqlite3_column_bytes(s, 6);
+		m->data = xmalloc(m->len + 1);
+		if (m->len)
+			memcpy(m->data, sqlite3_column_blob(s, 6), m->len);
+		m->data[m->len] = '\0';
+		m->attempts = sqlite3_column_int(s, 7);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_outmsgs_free(v, cnt);
+		return db_error(st, err, "cannot read the outbound queue");
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void store_outmsgs_free(struct store_outmsg *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].message_id);
+		free(v[i].sender);
+		free(v[i].recipient);
+		free(v[i].data);
+	}
+	free(v);
+}
+
+int store_outbox_mark(struct store *st, int64_t id, const char *state, const char *reply,
+		      int64_t next_attempt_at, int64_t now, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_MARK, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	bind_text(s, 3, reply);
+	sqlite3_bind_int64(s, 4, next_attempt_at);
+	sqlite3_bind_int64(s, 5, now);
+	return stmt_done(st, s, err, "cannot record a submission");
+}
+
+int store_status_foreach(struct store *st, int64_t cycle_id,
+			 int (*fn)(const struct store_status *, void *), void *ctx, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_STATUS, err);
+	int rc, stop = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, cycle_id);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_status r = {
+			.ping_id = sqlite3_column_int64(s, 0),
+			.reference = (const char *)sqlite3_column_text(s, 1),
+			.state = (const char *)sqlite3_column_text(s, 2),
+			.deadline = sqlite3_column_int64(s, 3),
+			.state_at = sqlite3_column_int64(s, 4),
+			.last_reply = (const char *)sqlite3_column_text(s, 5),
+		};
+		contact_from_cols(s, 6, &r.contact);
+		stop = fn(&r, ctx);
+		contact_release(&r.contact);
+	}
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the cycle's status");
+	return 0;
 }

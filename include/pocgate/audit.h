@@ -22,6 +22,10 @@ struct store_event;
 /* Computes the hash of an event (its hash field is ignored) into hex[65]. */
 void audit_event_hash(const struct store_event *ev, char hex[AUDIT_HASH_HEX + 1]);
 
+/* Builds an event's details as compact JSON from a jansson json_pack()
+ * format ("{s:s, s:i}"); the caller frees the result. */
+char *audit_json(const char *fmt, ...);
+
 /* The user pocgate acts for: $SUDO_USER's login name or the real user's. */
 const char *audit_actor(void);
 

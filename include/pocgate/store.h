@@ -11,12 +11,14 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
+#include <pocgate/directory.h>
 #include <pocgate/strbuf.h>
 
 struct store;
-struct contact;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
@@ -56,6 +58,8 @@ int store_state_put(struct store *st, const char *code, const char *name, const 
  * 1 and fills *c when found, 0 when not, -1 on error. */
 int store_contact_find(struct store *st, const char *state, const char *role,
 		       const char *email_key, struct contact *c, struct strbuf *err);
+/* The contact with that id: 1 found, 0 not, -1 error. */
+int store_contact_get(struct store *st, int64_t id, struct contact *c, struct strbuf *err);
 /* Inserts (c->id == 0, sets c->id) or updates (by c->id) a contact. */
 int store_contact_put(struct store *st, struct contact *c, struct strbuf *err);
 /* Calls fn for each contact (of one State when state is not NULL), ordered
@@ -64,5 +68,80 @@ int store_contact_foreach(struct store *st, const char *state,
 			  int (*fn)(const struct contact *, void *), void *ctx, struct strbuf *err);
 /* Number of Permanent Mission contacts of a State. */
 int store_mission_count(struct store *st, const char *state, struct strbuf *err);
+
+/* Ping cycles. */
+struct store_cycle {
+	int64_t id;
+	char label[64];
+	int64_t started_at;
+	int64_t deadline;	/* of the pings composed at the start */
+	int64_t window;		/* seconds */
+	int64_t closed_at;	/* 0: open */
+};
+/* The cycle with that label, or the latest when label is NULL: 1 found,
+ * 0 none, -1 error. */
+int store_cycle_find(struct store *st, const char *label, struct store_cycle *c,
+		     struct strbuf *err);
+/* The newest cycle that is not closed and whose deadline is after now. */
+int store_cycle_open(struct store *st, int64_t now, struct store_cycle *c, struct strbuf *err);
+int store_cycle_add(struct store *st, const char *label, int64_t now, int64_t deadline,
+		    int64_t window, int64_t *id, struct strbuf *err);
+
+/* Pings: one per POC and cycle. */
+struct store_ping {
+	int64_t id;
+	char *reference;	/* owned */
+	int64_t deadline;
+	struct contact contact;	/* owned */
+};
+int store_ping_add(struct store *st, int64_t cycle_id, int64_t contact_id, const char *reference,
+		   int64_t deadline, int64_t now, int64_t *id, struct strbuf *err);
+int store_ping_set_state(struct store *st, int64_t ping_id, const char *state, int64_t now,
+			 struct strbuf *err);
+/* Up to limit queued pings of a cycle (0: of any cycle) that have no
+ * composed message yet. */
+int store_ping_uncomposed(struct store *st, int64_t cycle_id, int limit, struct store_ping **v,
+			  size_t *n, struct strbuf *err);
+void store_pings_free(struct store_ping *v, size_t n);
+/* How many queued pings (of any cycle) have no message yet; -1 on error. */
+long long store_ping_uncomposed_count(struct store *st, struct strbuf *err);
+
+/* The durable outbound queue: a message is stored complete (its final
+ * signed bytes) before it is submitted. */
+struct store_outmsg {
+	int64_t id;
+	int64_t ping_id;	/* 0: none */
+	char *kind;		/* owned */
+	char *message_id;	/* owned */
+	char *sender;		/* owned */
+	char *recipient;	/* owned */
+	char *data;		/* owned, NUL-terminated */
+	size_t len;
+	int attempts;
+};
+int store_outbox_add(struct store *st, int64_t ping_id, const char *kind, const char *message_id,
+		     const char *sender, const char *recipient, const void *data, size_t len,
+		     int64_t now, struct strbuf *err);
+/* Up to limit messages due at now (queued, or temporarily failed and due
+ * again), oldest first. */
+int store_outbox_due(struct store *st, int64_t now, int limit, struct store_outmsg **v, size_t *n,
+		     struct strbuf *err);
+void store_outmsgs_free(struct store_outmsg *v, size_t n);
+/* Records a submission attempt: state is submitted, tempfail or permfail. */
+int store_outbox_mark(struct store *st, int64_t id, const char *state, const char *reply,
+		      int64_t next_attempt_at, int64_t now, struct strbuf *err);
+
+/* One POC's line in a cycle's status. */
+struct store_status {
+	int64_t ping_id;
+	const char *reference;	/* borrowed */
+	const char *state;	/* borrowed */
+	int64_t deadline;
+	int64_t state_at;
+	const char *last_reply;	/* borrowed, may be NULL: the last SMTP reply */
+	struct contact contact;	/* borrowed */
+};
+int store_status_foreach(struct store *st, int64_t cycle_id,
+			 int (*fn)(const struct store_status *, void *), void *ctx, struct strbuf *err);
 
 #endif

@@ -13,7 +13,8 @@
 /* Parses "48h", "30m", "5s", "7d", "2w" or a sum like "1h30m" into seconds.
  * A bare number is refused: the unit must be said. 0 or -1. */
 int duration_parse(const char *s, int64_t *seconds);
-/* Writes the shortest exact form ("2d", "1h30m", "0s") into buf. */
+/* Writes an exact form in days, hours, minutes and seconds ("2d",
+ * "1h30m", "365d", "0s") into buf. */
 void duration_format(int64_t seconds, char *buf, size_t size);
 
 /* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]Z",

@@ -11,6 +11,7 @@ struct store;
 
 #define NEED_CONFIG 0x1	/* load and check the configuration first */
 #define NEED_STORE 0x2	/* open the store (implies NEED_CONFIG) */
+#define HAS_SUBCMDS 0x4	/* "pocgate FAMILY" alone prints the family's help */
 
 struct cli {
 	const char *config_arg;		/* borrowed: -c FILE, or NULL */
@@ -38,5 +39,11 @@ int cli_wants_help(int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_directory(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_cycle(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_template(struct cli *cli, int argc, char **argv);
+
+/* Parallel signing contexts by default: the number of processors, 1-16. */
+int cli_default_workers(void);
 
 #endif

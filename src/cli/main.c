@@ -40,10 +40,15 @@ static const struct command {
 	unsigned flags;
 	const char *summary;
 } commands[] = {
-	{ "config", cmd_config, 0, "check the configuration, list its settings" },
-	{ "directory", cmd_directory, NEED_CONFIG | NEED_STORE,
+	{ "config", cmd_config, HAS_SUBCMDS, "check the configuration, list its settings" },
+	{ "directory", cmd_directory, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS,
 	  "import, list, show and export the POC directory" },
-	{ "audit", cmd_audit, NEED_CONFIG | NEED_STORE, "verify the audit chain" },
+	{ "template", cmd_template, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS,
+	  "check the message templates, preview a message" },
+	{ "cycle", cmd_cycle, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS,
+	  "start a ping cycle (queue, compose and sign the pings)" },
+	{ "status", cmd_status, NEED_CONFIG | NEED_STORE, "each POC's state in a cycle" },
+	{ "audit", cmd_audit, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS, "verify the audit chain" },
 };
 
 static void usage(FILE *out)
@@ -132,7 +137,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[0], cmd->name) != 0)
 			continue;
 		/* help needs neither configuration nor store */
-		if (argc < 2 || cli_wants_help(argc, argv))
+		if ((argc < 2 && (cmd->flags & HAS_SUBCMDS)) || cli_wants_help(argc, argv))
 			rc = cmd->fn(&cli, argc, argv);
 		else if ((rc = prepare(&cli, cmd->flags)) == 0)
 			rc = cmd->fn(&cli, argc, argv);

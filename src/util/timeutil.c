@@ -69,6 +69,7 @@ void duration_format(int64_t seconds, char *buf, size_t size)
 		snprintf(buf, size, "%llds", (long long)(seconds < 0 ? 0 : seconds));
 		return;
 	}
+	/* from days down: "365d" reads better than "52w1d" */
 	for (size_t i = 1; i < sizeof(units) / sizeof(units[0]); i++) {
 		int64_t n = seconds / units[i].seconds;
 		if (!n)

@@ -215,6 +215,8 @@ static void long_and_mixed_script_headers_fold_under_78_columns(void)
 		CHECK((unsigned char)*p < 0x80);
 	}
 	CHECK(maxcol <= 78);
+	/* the first encoded word stays on the field's own line */
+	CHECK(strncmp(h.buf, "Subject: =?UTF-8?B?", 19) == 0);
 	sb_release(&h);
 	sb_release(&v);
 }

@@ -1,0 +1,148 @@
+/*
+ * NAME
+ *	outbox - submit what is due from the durable outbound queue
+ * SYNOPSIS
+ *	#include <pocgate/outbox.h>
+ *	outbox_flush(), outbox_backoff()
+ * DESCRIPTION
+ *	Messages are stored complete (final signed bytes, Message-ID) before
+ *	this module sees them. A message is marked submitted only after the
+ *	server accepted it; if pocgate dies in between, the message is still
+ *	due and is submitted again with the same Message-ID, which receivers
+ *	treat as one message. Results are committed every COMMIT_EVERY
+ *	messages, so SQLite stays off the critical path.
+ *
+ *	States: queued -> submitted | tempfail (due again after a backoff) |
+ *	permfail (5xx; the ping becomes undeliverable). Each transition is an
+ *	audit event with the server's reply.
+ * STANDARDS
+ *	RFC 5321 section 4.2.1 (reply code classes).
+ */
+#include <pocgate/outbox.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <pocgate/audit.h>
+#include <pocgate/conf.h>
+#include <pocgate/log.h>
+#include <pocgate/smtp.h>
+#include <pocgate/store.h>
+#include <pocgate/timeutil.h>
+#include <pocgate/xalloc.h>
+
+#define FETCH 512
+#define COMMIT_EVERY 64
+
+int64_t outbox_backoff(int attempts)
+{
+	static const int64_t steps[] = { 60, 300, 900, 3600 };
+
+	if (attempts < 0)
+		attempts = 0;
+	if ((size_t)attempts < sizeof(steps) / sizeof(steps[0]))
+		return steps[attempts];
+	return 4 * 3600;
+}
+
+/* Records one attempt's result inside the open transaction. */
+static int record(struct store *st, const struct store_outmsg *m, enum smtp_status status,
+		  const char *reply, int64_t now, const char *actor, struct strbuf *err)
+{
+	const char *state = status == SMTP_SENT ? "submitted" :
+			    status == SMTP_PERMFAIL ? "permfail" : "tempfail";
+	char subject[400], *details;
+	int64_t next = status == SMTP_TEMPFAIL ? now + outbox_backoff(m->attempts) : now;
+	int rc;
+
+	if (store_outbox_mark(st, m->id, state, reply, next, now, err) < 0)
+		return -1;
+	if (m->ping_id && status != SMTP_TEMPFAIL &&
+	    store_ping_set_state(st, m->ping_id, status == SMTP_SENT ? "sent" : "undeliverable",
+				 now, err) < 0)
+		return -1;
+	snprintf(subject, sizeof(subject), "message %s", m->message_id);
+	details = audit_json("{s:s, s:s, s:s, s:i}", "kind", m->kind, "to", m->recipient, "reply",
+			     reply, "attempt", m->attempts + 1);
+	rc = store_event_append(st, now, actor,
+				status == SMTP_SENT ? "message.submitted" :
+				status == SMTP_PERMFAIL ? "message.refused" : "message.deferred",
+				subject, details, err);
+	free(details);
+	return rc;
+}
+
+int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const char *actor,
+		 struct outbox_result *res, struct strbuf *err)
+{
+	struct store_outmsg *v = NULL;
+	struct strbuf reply = STRBUF_INIT;
+	struct smtp *smtp = NULL;
+	size_t n = 0, i = 0, in_tx = 0;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	for (;;) {
+		if (store_outbox_due(st, now, FETCH, &v, &n, err) < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (!smtp && smtp_open(&conf->smtp, &smtp, err) < 0) {
+			res->left = (unsigned)n;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			struct store_outmsg *m = &v[i];
+			enum smtp_status s = smtp_send(smtp, m->sender, m->recipient, m->data, m->len,
+						       &reply);
+			if (s == SMTP_CONNFAIL) {
+				/* nothing is recorded: the message stays due as it was */
+				error_set(err, "connection to '%s' lost: %s", conf->smtp.host, reply.buf);
+				res->left = (unsigned)(n - i);
+				goto out;
+			}
+			if (!in_tx && store_begin(st, err) < 0)
+				goto out;
+			in_tx++;
+			if (record(st, m, s, reply.buf, utc_now(), actor, err) < 0)
+				goto out;
+			if (s == SMTP_SENT)
+				res->submitted++;
+			else if (s == SMTP_PERMFAIL) {
+				res->permfail++;
+				msg_warn("'%s' refused %s to '%s': %s", conf->smtp.host, m->message_id,
+					 m->recipient, reply.buf);
+			} else {
+				res->tempfail++;
+				msg_info("'%s' deferred %s to '%s': %s", conf->smtp.host, m->message_id,
+					 m->recipient, reply.buf);
+			}
+			if (in_tx >= COMMIT_EVERY) {
+				if (store_commit(st, err) < 0)
+					goto out;
+				in_tx = 0;
+			}
+		}
+		if (in_tx) {
+			if (store_commit(st, err) < 0)
+				goto out;
+			in_tx = 0;
+		}
+		store_outmsgs_free(v, n);
+		v = NULL;
+		n = 0;
+	}
+	rc = 0;
+out:
+	if (in_tx) {
+		/* what the server accepted must not be forgotten: try to keep it */
+		struct strbuf e2 = STRBUF_INIT;
+		if (rc < 0 && store_commit(st, &e2) < 0)
+			store_rollback(st);
+		sb_release(&e2);
+	}
+	store_outmsgs_free(v, n);
+	smtp_close(&smtp);
+	sb_release(&reply);
+	return rc;
+}
