@@ -84,6 +84,11 @@ check: deps-test
 .PHONY: check-build
 check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate
 
+# Figures beside their ceilings, measured in the same run (see tests/bench/).
+bench: deps-test
+	@$(MAKE) --no-print-directory build
+	@sh tests/bench/bench-cycle.sh 10000
+
 demo: all
 	@sh tests/demo.sh
 

@@ -20,8 +20,11 @@
  */
 #include <pocgate/outbox.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pocgate/audit.h>
 #include <pocgate/conf.h>
@@ -144,5 +147,76 @@ out:
 	store_outmsgs_free(v, n);
 	smtp_close(&smtp);
 	sb_release(&reply);
+	return rc;
+}
+
+/* ---- submitting alongside composing ---- */
+
+#define IDLE_NS 50000000L /* between flushes that found nothing due */
+
+struct outbox_sender {
+	pthread_t tid;
+	const struct conf *conf;	/* borrowed */
+	const char *actor;		/* borrowed */
+	atomic_int finishing;
+	struct outbox_result total;
+	struct strbuf err;
+	int failed;
+};
+
+static void *sender_main(void *arg)
+{
+	struct outbox_sender *s = arg;
+	struct store *st = NULL;
+	struct outbox_result r;
+
+	if (store_open(s->conf->database, &st, &s->err) < 0) {
+		s->failed = 1;
+		return NULL;
+	}
+	for (;;) {
+		int last = atomic_load(&s->finishing);
+		if (outbox_flush(st, s->conf, utc_now(), s->actor, &r, &s->err) < 0) {
+			s->failed = 1;
+			break;
+		}
+		s->total.submitted += r.submitted;
+		s->total.tempfail += r.tempfail;
+		s->total.permfail += r.permfail;
+		if (last)
+			break;
+		if (!r.submitted && !r.tempfail && !r.permfail) {
+			struct timespec ts = { 0, IDLE_NS };
+			nanosleep(&ts, NULL);
+		}
+	}
+	store_close(&st);
+	return NULL;
+}
+
+struct outbox_sender *outbox_sender_start(const struct conf *conf, const char *actor)
+{
+	struct outbox_sender *s = xcalloc(1, sizeof(*s));
+
+	s->conf = conf;
+	s->actor = actor;
+	sb_init(&s->err, 0);
+	if (pthread_create(&s->tid, NULL, sender_main, s) != 0)
+		msg_fatal(71, "cannot start the submission thread");
+	return s;
+}
+
+int outbox_sender_finish(struct outbox_sender **sp, struct outbox_result *res, struct strbuf *err)
+{
+	struct outbox_sender *s = *sp;
+	int rc;
+
+	atomic_store(&s->finishing, 1);
+	pthread_join(s->tid, NULL);
+	*res = s->total;
+	rc = s->failed ? error_set(err, "%s", s->err.buf) : 0;
+	sb_release(&s->err);
+	free(s);
+	*sp = NULL;
 	return rc;
 }

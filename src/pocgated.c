@@ -79,7 +79,8 @@ static int run_once(const struct conf *conf, struct store *store)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct tmpl_set *tmpl = NULL;
-	struct outbox_result res;
+	struct outbox_result res = { 0 };
+	struct outbox_sender *sender = NULL;
 	size_t composed = 0;
 	int rc = 0;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -90,15 +91,21 @@ static int run_once(const struct conf *conf, struct store *store)
 			rc = EX_CONFIG;
 			goto out;
 		}
+		/* submit while signing: the queue fills as batches are stored */
+		sender = outbox_sender_start(conf, "pocgated");
 		if (cycle_compose(store, conf, tmpl, n < 1 ? 1 : n > 16 ? 16 : (int)n, "pocgated",
 				  &composed, &err) < 0) {
 			msg_error("%s", err.buf);
 			rc = EX_SOFTWARE;
-			goto out;
+		} else {
+			msg_info("composed and signed %zu queued ping%s", composed,
+				 composed == 1 ? "" : "s");
 		}
-		msg_info("composed and signed %zu queued ping%s", composed, composed == 1 ? "" : "s");
-	}
-	if (outbox_flush(store, conf, utc_now(), "pocgated", &res, &err) < 0) {
+		if (outbox_sender_finish(&sender, &res, &err) < 0) {
+			msg_error("%s; the rest stays queued", err.buf);
+			rc = rc ? rc : EX_TEMPFAIL;
+		}
+	} else if (outbox_flush(store, conf, utc_now(), "pocgated", &res, &err) < 0) {
 		msg_error("%s; %u message%s stay queued", err.buf, res.left, res.left == 1 ? "" : "s");
 		rc = EX_TEMPFAIL;
 	}

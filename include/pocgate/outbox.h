@@ -33,4 +33,16 @@ int64_t outbox_backoff(int attempts);
 int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const char *actor,
 		 struct outbox_result *res, struct strbuf *err);
 
+/*
+ * A submission thread with its own store connection and SMTP session, for
+ * submitting while pings are still being composed and signed: signing is
+ * the slow part, so submission then costs almost no extra time. It flushes
+ * the queue again and again until outbox_sender_finish(), which lets it
+ * submit what is left, joins it, and returns its totals (and -1 with *err
+ * when the server could not be reached or the store failed).
+ */
+struct outbox_sender;
+struct outbox_sender *outbox_sender_start(const struct conf *conf, const char *actor);
+int outbox_sender_finish(struct outbox_sender **s, struct outbox_result *res, struct strbuf *err);
+
 #endif

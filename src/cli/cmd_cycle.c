@@ -19,6 +19,7 @@
 #include <pocgate/crypto.h>
 #include <pocgate/cycle.h>
 #include <pocgate/log.h>
+#include <pocgate/outbox.h>
 #include <pocgate/store.h>
 #include <pocgate/template.h>
 #include <pocgate/timeutil.h>
@@ -38,6 +39,7 @@ static int cycle_start_cmd(struct cli *cli, int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "send", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cycle_start_opts o = { .actor = audit_actor() };
@@ -45,13 +47,18 @@ static int cycle_start_cmd(struct cli *cli, int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct tmpl_set *tmpl = NULL;
 	struct crypto *probe = NULL;
-	int c, rc = 0, workers = cli_default_workers();
+	struct outbox_sender *sender = NULL;
+	struct outbox_result sent = { 0 };
+	int c, rc = 0, send = 0, workers = cli_default_workers();
 	size_t composed = 0;
 	char dl[40];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:fw:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:fw:s", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			send = 1;
+			break;
 		case 'l':
 			o.label = optarg;
 			break;
@@ -101,12 +108,23 @@ static int cycle_start_cmd(struct cli *cli, int argc, char **argv)
 	}
 	cycle_format_deadline(res.deadline, dl, sizeof(dl));
 	printf("cycle %s started: %u pings, replies due by %s\n", res.label, res.pings, dl);
+	if (send)
+		sender = outbox_sender_start(cli->conf, o.actor);
 	if (cycle_compose(cli->store, cli->conf, tmpl, workers, o.actor, &composed, &err) < 0) {
 		msg_error("%s; run 'pocgated --once' to finish composing", err.buf);
 		rc = EX_SOFTWARE;
-		goto out;
+	} else {
+		printf("%zu pings signed and queued%s\n", composed,
+		       send ? "" : "; pocgated submits them");
 	}
-	printf("%zu pings signed and queued; pocgated submits them\n", composed);
+	if (sender) {
+		if (outbox_sender_finish(&sender, &sent, &err) < 0) {
+			msg_error("%s; the rest stays queued for pocgated", err.buf);
+			rc = rc ? rc : EX_TEMPFAIL;
+		}
+		printf("%u submitted, %u deferred, %u refused\n", sent.submitted, sent.tempfail,
+		       sent.permfail);
+	}
 out:
 	tmpl_free(&tmpl);
 	sb_release(&err);
@@ -114,9 +132,10 @@ out:
 }
 
 static const struct subcmd subs[] = {
-	{ "start", cycle_start_cmd, "[--label LABEL] [--force] [--workers N]",
+	{ "start", cycle_start_cmd, "[--label LABEL] [--force] [--workers N] [--send]",
 	  "start a ping cycle: queue, compose and sign one ping per POC (default label:\n"
-	  "  YYYYH1 or YYYYH2; --force: even while another cycle is open)" },
+	  "  YYYYH1 or YYYYH2; --force: even while another cycle is open; --send: submit\n"
+	  "  them too, while signing, instead of leaving that to pocgated)" },
 	{ NULL, NULL, NULL, NULL },
 };
 
