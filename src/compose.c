@@ -263,68 +263,85 @@ static const char *boundary_of(struct mailmime *m)
 	return NULL;
 }
 
+/* Appends text with every LF turned into CRLF (armoured signatures come
+ * with LF line ends). */
+static void add_crlf(struct strbuf *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			sb_addch(out, '\r');
+		sb_addch(out, p[i]);
+	}
+}
+
+#define SIG_SLOT "@@pocgate-signature@@"
+#define MICALG_SLOT "@@pocgate-micalg@@"
+
 int compose_signed(struct crypto *c, const struct compose_msg *m, struct strbuf *out,
 		   struct strbuf *err)
 {
 	struct strbuf body = STRBUF_INIT, sig = STRBUF_INIT, signed_part = STRBUF_INIT;
-	struct mailmime *multi = NULL, *text, *sigpart, *msg = NULL;
+	struct mailmime *multi, *text, *sigpart, *msg;
 	struct mailmime_content *ct;
+	struct mailmime_fields *f;
 	MMAPString *mm = mmap_string_new("");
 	char micalg[32];
-	const char *bnd, *start, *end;
+	const char *bnd, *start, *end, *slot, *mslot;
 	char *open = NULL, *close = NULL;
 	int col = 0, rc = -1;
 
 	tidy_body(&body, m->body);
 
-	/* the structure: multipart/signed { text/plain, application/pgp-signature } */
+	/*
+	 * The whole structure is rendered once, with the signature and micalg
+	 * left as slots: multipart/signed { text/plain, application/pgp-signature }.
+	 * The first part is then cut out exactly as a receiver cuts it (RFC 3156
+	 * section 5: from after the boundary line to before the CRLF of the next
+	 * boundary), signed, and the slots filled in; the signed bytes are never
+	 * rendered a second time.
+	 */
 	multi = mailmime_multiple_new("multipart/signed");
 	set_boundary(multi);
+	clist_append(multi->mm_content_type->ct_parameters,
+		     mailmime_param_new_with_data("protocol", "application/pgp-signature"));
+	clist_append(multi->mm_content_type->ct_parameters,
+		     mailmime_param_new_with_data("micalg", MICALG_SLOT));
 	ct = mailmime_content_new_with_str("text/plain");
 	clist_append(ct->ct_parameters, mailmime_param_new_with_data("charset", "UTF-8"));
 	text = mailmime_new_empty(ct, mailmime_fields_new_encoding(MAILMIME_MECHANISM_QUOTED_PRINTABLE));
 	mailmime_set_body_text(text, body.buf, body.len);
 	mailmime_smart_add_part(multi, text);
+	ct = mailmime_content_new_with_str("application/pgp-signature");
+	clist_append(ct->ct_parameters, mailmime_param_new_with_data("name", "signature.asc"));
+	f = mailmime_fields_new_filename(MAILMIME_DISPOSITION_TYPE_ATTACHMENT,
+					 xstrdup("signature.asc"), MAILMIME_MECHANISM_7BIT);
+	mailmime_fields_add(f, mailmime_field_new(MAILMIME_FIELD_DESCRIPTION, NULL, NULL, NULL,
+						  xstrdup("OpenPGP digital signature"), 0, NULL,
+						  NULL, NULL));
+	sigpart = mailmime_new_empty(ct, f);
+	mailmime_set_body_text(sigpart, (char *)SIG_SLOT, strlen(SIG_SLOT));
+	mailmime_smart_add_part(multi, sigpart);
 	bnd = boundary_of(multi);
+	open = xasprintf("\r\n--%s\r\n", bnd);
+	close = xasprintf("\r\n--%s", bnd);
+	msg = mailmime_new_message_data(multi);
 
-	/* the first part's bytes, as they will stand in the message */
-	if (mailmime_write_mem(mm, &col, multi) != MAILIMF_NO_ERROR) {
+	if (mailmime_write_mem(mm, &col, msg) != MAILIMF_NO_ERROR) {
 		error_set(err, "cannot write the MIME structure");
 		goto out;
 	}
-	open = xasprintf("--%s\r\n", bnd);
-	close = xasprintf("\r\n--%s", bnd);
 	start = strstr(mm->str, open);
 	end = start ? strstr(start + strlen(open), close) : NULL;
-	if (!start || !end) {
-		error_set(err, "bug: the text part is not where it should be");
+	slot = end ? strstr(end, SIG_SLOT) : NULL;
+	mslot = strstr(mm->str, MICALG_SLOT);
+	if (!start || !end || !slot || !mslot || mslot > start) {
+		error_set(err, "bug: the MIME structure is not as expected");
 		goto out;
 	}
 	start += strlen(open);
 	sb_add(&signed_part, start, (size_t)(end - start));
-
 	if (crypto_sign_detached(c, signed_part.buf, signed_part.len, &sig, micalg, err) < 0)
 		goto out;
-
-	clist_append(multi->mm_content_type->ct_parameters,
-		     mailmime_param_new_with_data("protocol", "application/pgp-signature"));
-	clist_append(multi->mm_content_type->ct_parameters,
-		     mailmime_param_new_with_data("micalg", micalg));
-	ct = mailmime_content_new_with_str("application/pgp-signature");
-	clist_append(ct->ct_parameters, mailmime_param_new_with_data("name", "signature.asc"));
-	{
-		struct mailmime_fields *f = mailmime_fields_new_filename(
-			MAILMIME_DISPOSITION_TYPE_ATTACHMENT, xstrdup("signature.asc"),
-			MAILMIME_MECHANISM_7BIT);
-		mailmime_fields_add(f, mailmime_field_new(MAILMIME_FIELD_DESCRIPTION, NULL, NULL, NULL,
-							  xstrdup("OpenPGP digital signature"), 0,
-							  NULL, NULL, NULL));
-		sigpart = mailmime_new_empty(ct, f);
-	}
-	mailmime_set_body_text(sigpart, sig.buf, sig.len);
-	mailmime_smart_add_part(multi, sigpart);
-	msg = mailmime_new_message_data(multi);
-	multi = NULL; /* owned by msg now */
 
 	/* top-level header fields */
 	sb_reset(out);
@@ -342,23 +359,19 @@ int compose_signed(struct crypto *c, const struct compose_msg *m, struct strbuf 
 	if (m->reference)
 		compose_header_text(out, "X-Pocgate-Reference", m->reference);
 
-	mmap_string_truncate(mm, 0);
-	col = 0;
-	if (mailmime_write_mem(mm, &col, msg) != MAILIMF_NO_ERROR) {
-		error_set(err, "cannot write the message");
-		goto out;
-	}
-	if (!memmem(mm->str, mm->len, signed_part.buf, signed_part.len)) {
-		error_set(err, "bug: the signed part changed between renderings");
-		goto out;
-	}
-	sb_add(out, mm->str, mm->len);
+	/* the rendering, with its two slots filled */
+	sb_add(out, mm->str, (size_t)(mslot - mm->str));
+	sb_addstr(out, micalg);
+	mslot += strlen(MICALG_SLOT);
+	sb_add(out, mslot, (size_t)(slot - mslot));
+	add_crlf(out, sig.buf, sig.len);
+	while (out->len >= 2 && memcmp(out->buf + out->len - 2, "\r\n", 2) == 0)
+		sb_setlen(out, out->len - 2); /* libetpan adds the part's line end */
+	slot += strlen(SIG_SLOT);
+	sb_add(out, slot, mm->len - (size_t)(slot - mm->str));
 	rc = 0;
 out:
-	if (msg)
-		mailmime_free(msg);
-	if (multi)
-		mailmime_free(multi);
+	mailmime_free(msg);
 	mmap_string_free(mm);
 	free(open);
 	free(close);

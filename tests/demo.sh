@@ -5,17 +5,21 @@
 #	make demo      (or: sh tests/demo.sh, from the top directory after make)
 # DESCRIPTION
 #	Starts the mail lab (tests/lab/lab.sh) in a temporary directory, writes
-#	a configuration pointing pocgate at it, checks that configuration,
-#	imports the sample directory conf/directory.csv, lists it, shows one
-#	State, verifies the audit chain, and stops the lab (also on failure or
-#	Ctrl-C). Set KEEP=1 to keep the lab's directory for a look afterwards.
+#	a signing key (a throw-away GnuPG home) and a configuration pointing
+#	pocgate at the lab, checks that configuration, imports the sample
+#	directory conf/directory.csv, lists it, starts a signed ping cycle,
+#	submits it to the lab's Postfix, shows the status, one delivered ping
+#	and gpg's verdict on its signature, verifies the audit chain, and stops
+#	the lab (also on failure or Ctrl-C). KEEP=1 keeps the directory.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 P="$top/pocgate"
 [ -x "$P" ] || { echo "demo: build first: make" >&2; exit 69; }
 D=$(mktemp -d /tmp/pgdemo.XXXXXX)
+chmod 755 "$D" # the lab's postfix and mail users must be able to enter it
 cleanup() {
 	sh "$top/tests/lab/lab.sh" stop "$D/lab" >/dev/null 2>&1 || true
+	gpgconf --homedir "$D/gnupg" --kill all 2>/dev/null || true
 	[ -n "${KEEP:-}" ] && echo "demo: kept $D" || rm -rf "$D"
 }
 trap cleanup EXIT
@@ -28,11 +32,18 @@ sh "$top/tests/lab/lab.sh" start "$D/lab"
 . "$D/lab/lab.env"
 echo "submission on 127.0.0.1:$LAB_SUBMISSION_PORT, IMAP on 127.0.0.1:$LAB_IMAP_PORT"
 
+step "Making a signing key (ed25519, in a throw-away GnuPG home)"
+mkdir -m 700 "$D/gnupg"
+GNUPGHOME="$D/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
+	'UNODA POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
+FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+echo "key $FPR"
+
 cat >"$D/pocgate.conf" <<CONF
 database = "$D/pocgate.db";
 templates = "$top/templates";
 manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567"; };
+signing = { fingerprint = "$FPR"; gnupghome = "$D/gnupg"; };
 smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
          user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
 imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
@@ -51,6 +62,41 @@ step "pocgate directory list"
 
 step "pocgate directory show FRA"
 "$P" -c "$D/pocgate.conf" directory show FRA
+
+step "pocgate template render --poc 3 (a preview)"
+"$P" -c "$D/pocgate.conf" template render --poc 3 | head -n 12
+
+step "pocgate cycle start (queue, compose and sign one ping per POC)"
+"$P" -c "$D/pocgate.conf" cycle start
+
+step "pocgated --once (submit to the lab's Postfix, STARTTLS, certificate verified)"
+"$top/pocgated" -c "$D/pocgate.conf" --once
+
+step "pocgate status"
+"$P" -c "$D/pocgate.conf" status
+
+step "A delivered ping, in the mailbox of cert@cert.fra.test"
+box="$D/lab/mail/cert.fra.test/cert/Maildir/new"
+i=0
+while [ -z "$(ls "$box" 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+f=$(ls "$box"/* | head -n 1)
+sed -n '/^Date:/,/^$/p' "$f"
+echo "[...]"
+python3 - "$f" "$D" <<'PY'
+import email, email.policy, subprocess, sys, os
+raw = open(sys.argv[1], "rb").read()
+msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+text, sig = msg.get_payload()
+print(text.get_payload(decode=True).decode("utf-8").split("\n-----")[0][:900])
+# the signed part exactly as sent: its bytes between the boundaries, CRLF
+b = msg.get_boundary().encode()
+start = raw.index(b"\n--" + b + b"\n") + len(b) + 4
+part = raw[start:raw.index(b"\n--" + b, start)].replace(b"\n", b"\r\n")
+open(sys.argv[2] + "/part", "wb").write(part)
+open(sys.argv[2] + "/part.asc", "wb").write(sig.get_payload(decode=True))
+PY
+echo "gpg --verify on the delivered message:"
+GNUPGHOME="$D/gnupg" gpg --verify "$D/part.asc" "$D/part" 2>&1 | sed 's/^/  /'
 
 step "pocgate audit verify"
 "$P" -c "$D/pocgate.conf" audit verify
