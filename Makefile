@@ -22,6 +22,7 @@ WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
              -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
+             -DPOCGATE_TEMPLATES_DIR='"$(PREFIX)/share/pocgate/templates"' \
              -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
 LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS) -lpthread
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

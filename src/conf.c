@@ -60,6 +60,10 @@ struct param {
 	const char *doc;
 };
 
+#ifndef POCGATE_TEMPLATES_DIR /* set by the Makefile from PREFIX */
+#define POCGATE_TEMPLATES_DIR "/usr/local/share/pocgate/templates"
+#endif
+
 #define F(field) offsetof(struct conf, field)
 #define NOFIELD ((size_t)-1)
 #define DAY (86400LL)
@@ -68,7 +72,7 @@ struct param {
  * struct conf, document it in conf/pocgate.conf and the README. */
 static const struct param params[] = {
 	{ "database", P_PATH, NULL, 0, 0, 1, F(database), "the SQLite store" },
-	{ "templates", P_PATH, "\"/usr/share/pocgate/templates\"", 0, 0, 0, F(templates),
+	{ "templates", P_PATH, "\"" POCGATE_TEMPLATES_DIR "\"", 0, 0, 0, F(templates),
 	  "directory of message templates" },
 	{ "log_level", P_LOGLEVEL, "\"info\"", 0, 0, 0, F(log_level),
 	  "error, warning, info or debug" },
