@@ -102,6 +102,9 @@ install: all
 		install -m 644 templates/*.txt $(DESTDIR)$(PREFIX)/share/pocgate/templates/; fi
 	install -m 640 conf/pocgate.conf $(DESTDIR)$(SYSCONFDIR)/pocgate/pocgate.conf.sample
 	install -m 644 conf/directory.csv $(DESTDIR)$(PREFIX)/share/pocgate/directory-sample.csv
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/sbin/pocgated|$(PREFIX)/sbin/pocgated|' systemd/pocgated.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/pocgated.service
 
 clean:
 	rm -rf $(B) pocgate pocgated
