@@ -41,7 +41,7 @@
 #include <pocgate/timeutil.h>
 #include <pocgate/xalloc.h>
 
-#define BATCH 256
+#define BATCH 64 /* pings composed and stored per transaction */
 #define WORKERS_MAX 16
 
 void cycle_default_label(int64_t now, char *buf, size_t size)
