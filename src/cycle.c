@@ -243,7 +243,7 @@ static void compose_job(struct pool *pl, struct crypto *cr, struct job *j)
 		.from_addr = conf->manager_address,
 		.to_name = p->contact.name ? p->contact.name : p->contact.entity,
 		.to_addr = j->to,
-		.reply_to = conf->manager_reply_to,
+		.reply_to = conf->manager_reply_to ? conf->manager_reply_to : conf->manager_address,
 		.subject = subject.buf,
 		.body = body.buf,
 		.message_id = j->msgid.buf,

@@ -99,6 +99,19 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 			enum smtp_status s = smtp_send(smtp, m->sender, m->recipient, m->data, m->len,
 						       &reply);
 			if (s == SMTP_CONNFAIL) {
+				/* one new connection, then give up for this run */
+				msg_warn("connection to '%s' lost (%s); reconnecting", conf->smtp.host,
+					 reply.buf);
+				smtp_close(&smtp);
+				if (smtp_open(&conf->smtp, &smtp, err) == 0) {
+					s = smtp_send(smtp, m->sender, m->recipient, m->data, m->len,
+						      &reply);
+				} else {
+					sb_reset(&reply);
+					sb_addstr(&reply, err->buf);
+				}
+			}
+			if (s == SMTP_CONNFAIL) {
 				/* nothing is recorded: the message stays due as it was */
 				error_set(err, "connection to '%s' lost: %s", conf->smtp.host, reply.buf);
 				res->left = (unsigned)(n - i);
