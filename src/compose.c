@@ -140,7 +140,8 @@ void compose_header_text(struct strbuf *out, const char *name, const char *value
 	size_t col = strlen(name) + 1;
 
 	sb_addf(out, "%s:", name);
-	if (plain_ascii(v))
+	/* text that looks like an encoded word is encoded, or readers decode it */
+	if (plain_ascii(v) && !strstr(v, "=?"))
 		folded_ascii(out, v, &col);
 	else
 		encoded_words(out, v, &col);
@@ -155,7 +156,7 @@ void compose_header_addr(struct strbuf *out, const char *name, const char *displ
 	size_t col = strlen(name) + 1;
 
 	sb_addf(out, "%s:", name);
-	if (*d && plain_ascii(d) && strlen(d) < 60) {
+	if (*d && plain_ascii(d) && strlen(d) < 60 && !strstr(d, "=?")) {
 		/* quoted-string: only '"' and '\' need escaping */
 		sb_addstr(out, " \"");
 		for (const char *p = d; *p; p++) {

@@ -197,6 +197,20 @@ static void crlf_in_display_name_cannot_add_a_header(void)
 	sb_release(&h);
 }
 
+static void text_looking_like_an_encoded_word_is_encoded(void)
+{
+	struct strbuf h = STRBUF_INIT;
+
+	/* quoted, it would still be decoded by many readers into "Bcc: ..." */
+	compose_header_addr(&h, "To", "=?UTF-8?B?QmNjOiB4QGV2aWwudGVzdA==?=", "poc@x.test");
+	CHECK(strstr(h.buf, "\"=?UTF-8?B?QmNjOiB4QGV2aWwudGVzdA==?=\"") == NULL);
+	CHECK(strstr(h.buf, "=?UTF-8?B?PT9VVEYtOD9CP1FtTmpPaUI0UUdWMmFXd3VkR1Z6ZEE9PT89?=") != NULL);
+	sb_reset(&h);
+	compose_header_text(&h, "Subject", "=?UTF-8?B?QmNjOiB4QGV2aWwudGVzdA==?=");
+	CHECK(strncmp(h.buf, "Subject: =?UTF-8?B?PT9V", 23) == 0);
+	sb_release(&h);
+}
+
 static void long_and_mixed_script_headers_fold_under_78_columns(void)
 {
 	struct strbuf h = STRBUF_INIT, v = STRBUF_INIT;
@@ -257,6 +271,7 @@ int main(void)
 	RUN(altered_body_no_longer_verifies);
 	RUN(message_is_seven_bit_with_crlf_and_no_trailing_space);
 	RUN(crlf_in_display_name_cannot_add_a_header);
+	RUN(text_looking_like_an_encoded_word_is_encoded);
 	RUN(long_and_mixed_script_headers_fold_under_78_columns);
 	RUN(message_id_uses_the_sender_domain_and_is_unique);
 	RUN(unknown_key_is_refused_when_opening);
