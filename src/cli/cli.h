@@ -42,6 +42,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_cycle(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_template(struct cli *cli, int argc, char **argv);
+int cmd_classify(struct cli *cli, int argc, char **argv);
 
 /* Parallel signing contexts by default: the number of processors, 1-16. */
 int cli_default_workers(void);

@@ -48,6 +48,7 @@ static const struct command {
 	{ "cycle", cmd_cycle, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS,
 	  "start a ping cycle (queue, compose and sign the pings)" },
 	{ "status", cmd_status, NEED_CONFIG | NEED_STORE, "each POC's state in a cycle" },
+	{ "classify", cmd_classify, 0, "say what message files are (offline): bounce, auto-reply..." },
 	{ "audit", cmd_audit, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS, "verify the audit chain" },
 };
 

@@ -1,0 +1,691 @@
+/*
+ * NAME
+ *	mime - parse incoming mail into plain data
+ * SYNOPSIS
+ *	#include <pocgate/mime.h>
+ *	void mime_parse(const char *data, size_t len, struct mime_msg *m);
+ *	void mime_release(struct mime_msg *m);
+ *	void mime_decode_header(const char *value, struct strbuf *out);
+ * DESCRIPTION
+ *	Line ends are made CRLF first (mail arrives with CRLF, LF or even bare
+ *	CR), then libetpan's MIME parser gives the structure. Header fields are
+ *	read from the raw header block by a small unfolding scanner, so that
+ *	one malformed field cannot hide the others; libetpan decodes encoded
+ *	words and parses the From mailbox.
+ *
+ *	The tree is walked depth first, at most MIME_MAX_DEPTH deep and
+ *	MIME_MAX_PARTS parts: text/plain parts are decoded (transfer encoding,
+ *	then charset to UTF-8 with libetpan's charconv) into the text; text/html
+ *	only when there is no plain text, with tags dropped; message/delivery-
+ *	status fills the DSN fields; message/rfc822 and text/rfc822-headers
+ *	give the returned message's Message-ID and reference; multipart/signed
+ *	(application/pgp-signature) keeps the signed part's bytes as they were,
+ *	for verification.
+ * STANDARDS
+ *	RFC 5322, RFC 2045-2047, RFC 2231 (through libetpan), RFC 3464 (DSN),
+ *	RFC 3156 (PGP/MIME), RFC 3834 (Auto-Submitted).
+ * SECURITY
+ *	Everything here is hostile input. Sizes and depth are bounded, every
+ *	string handed on is valid UTF-8 (invalid bytes become U+FFFD), and no
+ *	failure is fatal: it becomes malformed with a reason.
+ */
+#include <pocgate/mime.h>
+
+#include <ctype.h>
+#include <libetpan/libetpan.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <pocgate/xalloc.h>
+
+#define HEADER_MAX (64 * 1024)
+
+/* ---- small helpers ---- */
+
+/* Appends s[0..n) as valid UTF-8: invalid sequences become U+FFFD, NUL and
+ * other C0 controls (except TAB, LF) are dropped. */
+static void add_utf8(struct strbuf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+			     c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		int ok = len && p + len <= end;
+		for (size_t i = 1; ok && i < len; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (ok && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
+			ok = 0;
+		if (ok && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
+			ok = 0;
+		if (!ok) {
+			sb_addstr(out, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		if (len == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n') {
+			p++; /* also the CR of CRLF: the LF that follows ends the line */
+			continue;
+		}
+		sb_add(out, p, len);
+		p += len;
+	}
+}
+
+static char *dup_utf8(const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	add_utf8(&sb, s, n);
+	return sb_detach(&sb, NULL);
+}
+
+static void set_reason(struct mime_msg *m, const char *why)
+{
+	if (!m->malformed) {
+		m->malformed = 1;
+		m->malformed_reason = xstrdup(why);
+	}
+}
+
+/* A copy of data with every line end as CRLF. */
+static void to_crlf(const char *data, size_t len, struct strbuf *out)
+{
+	sb_grow(out, len + len / 16);
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+		if (c == '\r') {
+			sb_addstr(out, "\r\n");
+			if (i + 1 < len && data[i + 1] == '\n')
+				i++;
+		} else if (c == '\n') {
+			sb_addstr(out, "\r\n");
+		} else {
+			sb_addch(out, c);
+		}
+	}
+}
+
+void mime_decode_header(const char *value, struct strbuf *out)
+{
+	size_t idx = 0;
+	char *dec = NULL;
+
+	if (strstr(value, "=?") &&
+	    mailmime_encoded_phrase_parse("iso-8859-1", value, strlen(value), &idx, "utf-8", &dec) ==
+		    MAILIMF_NO_ERROR &&
+	    dec) {
+		add_utf8(out, dec, strlen(dec));
+		free(dec);
+		return;
+	}
+	free(dec);
+	/* raw 8-bit headers are most often UTF-8; anything else becomes U+FFFD */
+	add_utf8(out, value, strlen(value));
+}
+
+/* ---- header block scanner ---- */
+
+struct hfield {
+	const char *name;	/* borrowed, into the unfolded block */
+	const char *value;	/* borrowed */
+};
+
+struct hblock {
+	struct strbuf text;	/* unfolded, NUL-separated "name\0value\0" */
+	struct hfield v[256];
+	size_t n;
+};
+
+/* Reads the header block at the start of data (up to the first empty line),
+ * unfolding continuation lines. Returns the offset of the body. */
+static size_t headers_scan(const char *data, size_t len, struct hblock *h)
+{
+	size_t i = 0, body = len;
+	size_t starts[256];
+
+	h->n = 0;
+	sb_init(&h->text, 0);
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && data[eol] != '\n')
+			eol++;
+		size_t line_end = eol > i && data[eol - 1] == '\r' ? eol - 1 : eol;
+		size_t next = eol < len ? eol + 1 : eol;
+		if (line_end == i) { /* empty line: the body follows */
+			body = next;
+			break;
+		}
+		if ((data[i] == ' ' || data[i] == '\t') && h->n) {
+			if (h->text.len < HEADER_MAX) {
+				sb_addch(&h->text, ' ');
+				while (i < line_end && (data[i] == ' ' || data[i] == '\t'))
+					i++;
+				sb_add(&h->text, data + i, line_end - i);
+			}
+		} else {
+			const char *colon = memchr(data + i, ':', line_end - i);
+			if (!colon) { /* not a header line: the header block ended badly */
+				body = i;
+				break;
+			}
+			if (h->n < 256 && h->text.len < HEADER_MAX) {
+				if (h->n)
+					sb_addch(&h->text, '\0');
+				starts[h->n++] = h->text.len;
+				sb_add(&h->text, data + i, (size_t)(colon - (data + i)));
+				sb_addch(&h->text, '\0');
+				const char *v = colon + 1;
+				while (v < data + line_end && (*v == ' ' || *v == '\t'))
+					v++;
+				sb_add(&h->text, v, (size_t)(data + line_end - v));
+			}
+		}
+		i = next;
+	}
+	sb_addch(&h->text, '\0');
+	for (size_t k = 0; k < h->n; k++) {
+		h->v[k].name = h->text.buf + starts[k];
+		h->v[k].value = h->v[k].name + strlen(h->v[k].name) + 1;
+	}
+	return body;
+}
+
+static const char *hget(const struct hblock *h, const char *name)
+{
+	for (size_t k = 0; k < h->n; k++) {
+		const char *nm = h->v[k].name;
+		size_t l = strlen(nm);
+		while (l && (nm[l - 1] == ' ' || nm[l - 1] == '\t'))
+			l--;
+		if (l == strlen(name) && strncasecmp(nm, name, l) == 0)
+			return h->v[k].value;
+	}
+	return NULL;
+}
+
+static char *hdup(const struct hblock *h, const char *name)
+{
+	const char *v = hget(h, name);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v)
+		return NULL;
+	mime_decode_header(v, &sb);
+	sb_trim(&sb);
+	return sb_detach(&sb, NULL);
+}
+
+/* The first "<...>" of a value, or NULL. */
+static char *first_msgid(const char *v)
+{
+	const char *a = v ? strchr(v, '<') : NULL, *b = a ? strchr(a, '>') : NULL;
+
+	if (!a || !b || b - a > 998)
+		return NULL;
+	return dup_utf8(a, (size_t)(b - a + 1));
+}
+
+static void parse_from(struct mime_msg *m, const char *v)
+{
+	size_t idx = 0;
+	struct mailimf_mailbox_list *mbl = NULL;
+
+	if (!v)
+		return;
+	if (mailimf_mailbox_list_parse(v, strlen(v), &idx, &mbl) == MAILIMF_NO_ERROR && mbl &&
+	    clist_count(mbl->mb_list) > 0) {
+		struct mailimf_mailbox *mb = clist_content(clist_begin(mbl->mb_list));
+		if (mb->mb_addr_spec)
+			m->from = dup_utf8(mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+		if (mb->mb_display_name) {
+			struct strbuf sb = STRBUF_INIT;
+			mime_decode_header(mb->mb_display_name, &sb);
+			m->from_name = sb_detach(&sb, NULL);
+		}
+	}
+	if (mbl)
+		mailimf_mailbox_list_free(mbl);
+	if (!m->from) { /* unparsable: keep what looks like an address */
+		const char *a = strchr(v, '<'), *b = a ? strchr(a, '>') : NULL;
+		if (a && b && b - a < 320)
+			m->from = dup_utf8(a + 1, (size_t)(b - a - 1));
+		else if (strlen(v) < 320)
+			m->from = dup_utf8(v, strlen(v));
+	}
+	for (char *p = m->from; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+static void read_top_headers(struct mime_msg *m, const struct hblock *h)
+{
+	const char *rp = hget(h, "Return-Path");
+
+	parse_from(m, hget(h, "From"));
+	m->subject = hdup(h, "Subject");
+	m->message_id = first_msgid(hget(h, "Message-ID"));
+	m->in_reply_to = hdup(h, "In-Reply-To");
+	m->references = hdup(h, "References");
+	if (rp) {
+		const char *a = strchr(rp, '<'), *b = a ? strchr(a, '>') : NULL;
+		m->return_path = a && b ? dup_utf8(a + 1, (size_t)(b - a - 1)) : dup_utf8(rp, strlen(rp));
+	}
+	m->auto_submitted = hdup(h, "Auto-Submitted");
+	m->precedence = hdup(h, "Precedence");
+	m->x_autoreply = hdup(h, "X-Autoreply");
+	if (!m->x_autoreply)
+		m->x_autoreply = hdup(h, "X-Autorespond");
+	m->x_auto_response_suppress = hdup(h, "X-Auto-Response-Suppress");
+	m->x_failed_recipients = hdup(h, "X-Failed-Recipients");
+	m->reference = hdup(h, "X-Pocgate-Reference");
+}
+
+/* ---- the MIME tree ---- */
+
+static void content_type_str(struct mailmime_content *ct, struct strbuf *out)
+{
+	const char *type = "text";
+
+	sb_reset(out);
+	if (!ct || !ct->ct_type) {
+		sb_addstr(out, "text/plain");
+		return;
+	}
+	if (ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		struct mailmime_discrete_type *d = ct->ct_type->tp_data.tp_discrete_type;
+		static const char *const names[] = { "error", "text", "image", "audio", "video",
+						     "application", "" };
+		type = d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION && d->dt_extension ?
+			       d->dt_extension : names[d->dt_type <= 6 ? d->dt_type : 0];
+	} else if (ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
+		struct mailmime_composite_type *c = ct->ct_type->tp_data.tp_composite_type;
+		type = c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE ? "message" :
+		       c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
+		       c->ct_token ? c->ct_token : "";
+	}
+	sb_addf(out, "%s/%s", type, ct->ct_subtype ? ct->ct_subtype : "");
+	for (size_t i = 0; i < out->len; i++)
+		out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
+}
+
+static const char *param(struct mailmime_content *ct, const char *name)
+{
+	return ct ? mailmime_content_param_get(ct, (char *)name) : NULL;
+}
+
+/* The part's decoded body (transfer encoding undone), or -1. */
+static int part_body(struct mailmime *mm, char **out, size_t *outlen, int *mmap_owned)
+{
+	struct mailmime_data *d = mm->mm_data.mm_single;
+	size_t idx = 0;
+
+	*mmap_owned = 0;
+	if (!d || d->dt_type != MAILMIME_DATA_TEXT)
+		return -1;
+	if (!d->dt_encoded || d->dt_encoding == MAILMIME_MECHANISM_7BIT ||
+	    d->dt_encoding == MAILMIME_MECHANISM_8BIT || d->dt_encoding == MAILMIME_MECHANISM_BINARY) {
+		*out = (char *)d->dt_data.dt_text.dt_data;
+		*outlen = d->dt_data.dt_text.dt_length;
+		return 0;
+	}
+	if (mailmime_part_parse(d->dt_data.dt_text.dt_data, d->dt_data.dt_text.dt_length, &idx,
+				d->dt_encoding, out, outlen) != MAILIMF_NO_ERROR)
+		return -1;
+	*mmap_owned = 1;
+	return 0;
+}
+
+static void note_charset(struct mime_msg *m, const char *cs)
+{
+	char lower[64];
+	size_t i;
+
+	for (i = 0; cs[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)cs[i]);
+	lower[i] = '\0';
+	if (strstr(m->charsets.buf, lower))
+		return;
+	if (m->charsets.len)
+		sb_addch(&m->charsets, ' ');
+	sb_addstr(&m->charsets, lower);
+}
+
+/* Appends text in charset cs to out as UTF-8. */
+static void add_text(struct mime_msg *m, struct strbuf *out, const char *s, size_t n, const char *cs)
+{
+	char *conv = NULL;
+
+	if (out->len + n > MIME_MAX_TEXT)
+		n = out->len < MIME_MAX_TEXT ? MIME_MAX_TEXT - out->len : 0;
+	if (!n)
+		return;
+	if (cs && *cs && strcasecmp(cs, "utf-8") && strcasecmp(cs, "us-ascii") &&
+	    strcasecmp(cs, "utf8")) {
+		note_charset(m, cs);
+		/* the commonest mislabel: GB2312 text that needs GBK or GB18030 */
+		const char *from = strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ?
+					   "GB18030" : cs;
+		if (charconv("utf-8", from, s, n, &conv) == MAIL_CHARCONV_NO_ERROR && conv) {
+			add_utf8(out, conv, strlen(conv));
+			free(conv);
+			return;
+		}
+		free(conv);
+	} else if (cs && *cs) {
+		note_charset(m, cs);
+	}
+	add_utf8(out, s, n);
+}
+
+/* Appends HTML as text: tags dropped, <br> and block ends as line breaks,
+ * style and script skipped, the common entities decoded. */
+static void add_html(struct strbuf *out, const char *s, size_t n)
+{
+	static const struct {
+		const char *name, *text;
+	} ent[] = { { "nbsp;", " " }, { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
+		    { "quot;", "\"" }, { "#39;", "'" }, { "apos;", "'" } };
+	size_t i = 0;
+
+	while (i < n && out->len < MIME_MAX_TEXT) {
+		if (s[i] == '<') {
+			size_t j = i + 1;
+			while (j < n && s[j] != '>')
+				j++;
+			size_t tl = j - i - 1;
+			const char *t = s + i + 1;
+			if ((tl >= 5 && strncasecmp(t, "style", 5) == 0) ||
+			    (tl >= 6 && strncasecmp(t, "script", 6) == 0)) {
+				const char *endtag = strncasecmp(t, "style", 5) == 0 ? "</style" : "</script";
+				size_t k = j;
+				while (k + strlen(endtag) < n && strncasecmp(s + k, endtag, strlen(endtag)))
+					k++;
+				while (k < n && s[k] != '>')
+					k++;
+				j = k;
+			} else if ((tl >= 2 && strncasecmp(t, "br", 2) == 0) ||
+				   (tl >= 2 && (strncasecmp(t, "/p", 2) == 0 ||
+						strncasecmp(t, "/div", 4) == 0 ||
+						strncasecmp(t, "/tr", 3) == 0)) ||
+				   (tl >= 10 && strncasecmp(t, "blockquote", 10) == 0)) {
+				sb_addch(out, '\n');
+			}
+			i = j < n ? j + 1 : n;
+			continue;
+		}
+		if (s[i] == '&') {
+			int done = 0;
+			for (size_t k = 0; k < sizeof(ent) / sizeof(ent[0]) && !done; k++)
+				if (strncmp(s + i + 1, ent[k].name, strlen(ent[k].name)) == 0 &&
+				    i + 1 + strlen(ent[k].name) <= n) {
+					sb_addstr(out, ent[k].text);
+					i += 1 + strlen(ent[k].name);
+					done = 1;
+				}
+			if (done)
+				continue;
+		}
+		sb_addch(out, s[i++]);
+	}
+}
+
+/* "Name: value" lines of a DSN block (unfolded) into the DSN fields. */
+static void dsn_fields(struct mime_msg *m, const char *s, size_t n)
+{
+	struct hblock h;
+	size_t off = 0, blocks = 0;
+
+	m->has_dsn = 1;
+	while (off < n && blocks < 8) {
+		while (off < n && (s[off] == '\r' || s[off] == '\n'))
+			off++;
+		if (off >= n)
+			break;
+		size_t used = headers_scan(s + off, n - off, &h);
+		char *v;
+#define TAKE(field, name)                                   \
+	if (!m->dsn.field && (v = hdup(&h, name)) != NULL) \
+		m->dsn.field = v;
+		TAKE(reporting_mta, "Reporting-MTA");
+		if (!m->dsn.action) { /* the first recipient block decides */
+			TAKE(final_recipient, "Final-Recipient");
+			if (!m->dsn.final_recipient)
+				TAKE(final_recipient, "Original-Recipient");
+			TAKE(action, "Action");
+			TAKE(status, "Status");
+			TAKE(diagnostic, "Diagnostic-Code");
+		}
+#undef TAKE
+		sb_release(&h.text);
+		blocks++;
+		if (used == 0 || used >= n - off)
+			break;
+		off += used;
+	}
+	for (char *p = m->dsn.action; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+static void returned_headers(struct mime_msg *m, const char *s, size_t n)
+{
+	struct hblock h;
+
+	headers_scan(s, n, &h);
+	if (!m->original_message_id)
+		m->original_message_id = first_msgid(hget(&h, "Message-ID"));
+	if (!m->original_reference)
+		m->original_reference = hdup(&h, "X-Pocgate-Reference");
+	sb_release(&h.text);
+}
+
+struct walk {
+	struct mime_msg *m;
+	int enclosed;		/* inside a message/rfc822: not this message's text */
+	struct strbuf html;	/* text/html, used when there is no text/plain */
+	struct strbuf ct;
+	int plain_seen;
+};
+
+static void walk(struct walk *w, struct mailmime *mm, int depth)
+{
+	struct mime_msg *m = w->m;
+
+	if (!mm)
+		return;
+	if (depth > MIME_MAX_DEPTH) {
+		set_reason(m, "MIME parts nested too deep");
+		return;
+	}
+	if (++m->parts > MIME_MAX_PARTS) {
+		set_reason(m, "too many MIME parts");
+		return;
+	}
+	content_type_str(mm->mm_content_type, &w->ct);
+	switch (mm->mm_type) {
+	case MAILMIME_MULTIPLE: {
+		int is_signed = strcmp(w->ct.buf, "multipart/signed") == 0;
+		const char *proto = param(mm->mm_content_type, "protocol");
+		clistiter *it;
+		int idx = 0;
+		if (strcmp(w->ct.buf, "multipart/report") == 0 && !m->report_type) {
+			const char *rt = param(mm->mm_content_type, "report-type");
+			if (rt)
+				m->report_type = dup_utf8(rt, strlen(rt));
+		}
+		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it), idx++) {
+			struct mailmime *child = clist_content(it);
+			if (is_signed && proto && strcasecmp(proto, "application/pgp-signature") == 0 &&
+			    !m->pgp_signed && child->mm_mime_start) {
+				if (idx == 0) {
+					sb_add(&m->signed_data, child->mm_mime_start, child->mm_length);
+				} else if (idx == 1) {
+					char *b;
+					size_t bl;
+					int owned;
+					if (part_body(child, &b, &bl, &owned) == 0) {
+						sb_add(&m->signature, b, bl);
+						if (owned)
+							mmap_string_unref(b);
+						m->pgp_signed = m->signed_data.len > 0;
+					}
+				}
+			}
+			walk(w, child, depth + 1);
+		}
+		break;
+	}
+	case MAILMIME_MESSAGE:
+		if (depth > 0 && mm->mm_mime_start) {
+			/* an enclosed message (message/rfc822): a returned or forwarded one */
+			returned_headers(m, mm->mm_mime_start, mm->mm_length);
+			w->enclosed++;
+		}
+		walk(w, mm->mm_data.mm_message.mm_msg_mime, depth + 1);
+		if (depth > 0 && mm->mm_mime_start)
+			w->enclosed--;
+		break;
+	case MAILMIME_SINGLE: {
+		char *b;
+		size_t bl;
+		int owned;
+		const char *cs = param(mm->mm_content_type, "charset");
+		if (part_body(mm, &b, &bl, &owned) < 0)
+			break;
+		if (w->enclosed && (strncmp(w->ct.buf, "text/", 5) == 0)) {
+			/* a returned or forwarded message's text is not this one's */
+		} else if (strcmp(w->ct.buf, "text/plain") == 0) {
+			if (m->text.len)
+				sb_addch(&m->text, '\n');
+			add_text(m, &m->text, b, bl, cs);
+			w->plain_seen = 1;
+		} else if (strcmp(w->ct.buf, "text/html") == 0) {
+			struct strbuf raw = STRBUF_INIT;
+			add_text(m, &raw, b, bl, cs);
+			add_html(&w->html, raw.buf, raw.len);
+			sb_release(&raw);
+		} else if (strcmp(w->ct.buf, "message/delivery-status") == 0 ||
+			   strcmp(w->ct.buf, "message/global-delivery-status") == 0) {
+			dsn_fields(m, b, bl);
+		} else if (strcmp(w->ct.buf, "text/rfc822-headers") == 0 ||
+			   strcmp(w->ct.buf, "message/rfc822-headers") == 0 ||
+			   strcmp(w->ct.buf, "message/rfc822") == 0 ||
+			   strcmp(w->ct.buf, "message/global") == 0) {
+			returned_headers(m, b, bl);
+		}
+		if (owned)
+			mmap_string_unref(b);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Lines before the header block that are not header lines: blank lines
+ * and an mbox "From " separator. */
+static size_t leading_junk(const char *b, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t eol = i;
+		while (eol < len && b[eol] != '\n')
+			eol++;
+		int blank = 1;
+		for (size_t k = i; k < eol; k++)
+			if (b[k] != ' ' && b[k] != '\t' && b[k] != '\r')
+				blank = 0;
+		int mbox = eol - i > 5 && strncmp(b + i, "From ", 5) == 0;
+		if ((!blank && !mbox) || eol >= len)
+			return i;
+		i = eol + 1;
+	}
+}
+
+void mime_parse(const char *data, size_t len, struct mime_msg *m)
+{
+	struct strbuf crlf = STRBUF_INIT;
+	struct hblock h;
+	struct mailmime *root = NULL;
+	struct walk w;
+	size_t idx = 0, body, skip;
+
+	memset(m, 0, sizeof(*m));
+	sb_init(&m->text, 0);
+	sb_init(&m->charsets, 0);
+	sb_init(&m->signed_data, 0);
+	sb_init(&m->signature, 0);
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	sb_init(&w.html, 0);
+	sb_init(&w.ct, 0);
+
+	if (len == 0) {
+		set_reason(m, "empty message");
+		goto out;
+	}
+	to_crlf(data, len, &crlf);
+	skip = leading_junk(crlf.buf, crlf.len);
+	body = skip + headers_scan(crlf.buf + skip, crlf.len - skip, &h);
+	if (h.n == 0) {
+		set_reason(m, "no header fields");
+		sb_release(&h.text);
+		add_utf8(&m->text, crlf.buf, crlf.len < MIME_MAX_TEXT ? crlf.len : MIME_MAX_TEXT);
+		goto out;
+	}
+	read_top_headers(m, &h);
+	{
+		const char *ct = hget(&h, "Content-Type");
+		struct strbuf sb = STRBUF_INIT;
+		if (ct) {
+			size_t n = strcspn(ct, ";");
+			add_utf8(&sb, ct, n);
+			sb_trim(&sb);
+			for (size_t i = 0; i < sb.len; i++)
+				sb.buf[i] = (char)tolower((unsigned char)sb.buf[i]);
+		}
+		m->content_type = sb_detach(&sb, NULL);
+	}
+	sb_release(&h.text);
+	if (!m->from)
+		set_reason(m, "no From field");
+
+	if (mailmime_parse(crlf.buf + skip, crlf.len - skip, &idx, &root) != MAILIMF_NO_ERROR || !root) {
+		set_reason(m, "the MIME structure cannot be parsed");
+		add_utf8(&m->text, crlf.buf + body, crlf.len - body < MIME_MAX_TEXT ? crlf.len - body : MIME_MAX_TEXT);
+		goto out;
+	}
+	walk(&w, root, 0);
+	if (!w.plain_seen && w.html.len)
+		sb_add(&m->text, w.html.buf, w.html.len);
+	if (strstr(m->text.buf, "-----BEGIN PGP SIGNED MESSAGE-----"))
+		m->inline_signed = 1;
+out:
+	if (root)
+		mailmime_free(root);
+	sb_release(&crlf);
+	sb_release(&w.html);
+	sb_release(&w.ct);
+}
+
+void mime_release(struct mime_msg *m)
+{
+	char **s[] = { &m->malformed_reason, &m->from, &m->from_name, &m->subject, &m->message_id,
+		       &m->in_reply_to, &m->references, &m->return_path, &m->auto_submitted,
+		       &m->precedence, &m->x_autoreply, &m->x_auto_response_suppress,
+		       &m->x_failed_recipients, &m->content_type, &m->report_type, &m->reference,
+		       &m->dsn.reporting_mta, &m->dsn.final_recipient, &m->dsn.action,
+		       &m->dsn.status, &m->dsn.diagnostic, &m->original_message_id,
+		       &m->original_reference };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		free(*s[i]);
+		*s[i] = NULL;
+	}
+	sb_release(&m->text);
+	sb_release(&m->charsets);
+	sb_release(&m->signed_data);
+	sb_release(&m->signature);
+}
