@@ -111,15 +111,23 @@ static const char *const bounce_senders[] = {
 	"mail-delivery", "bounce", "mdaemon", NULL,
 };
 
-/* Text that says the failure is temporary or the mailbox full. */
-static const char *const soft_text[] = {
-	"mailbox full", "mailbox is full", "over quota", "overquota", "quota exceeded",
-	"exceeded storage", "exceeds the quota", "quota", "insufficient storage", "mailbox size limit",
-	"delayed", "delay", "will retry", "will be retried", "still trying", "not yet been delivered",
-	"has not been delivered yet", "temporar", "try again later", "retry timeout exceeded",
-	"retry time", "deferred", "greylist", "too many connections", "connection timed out",
-	"timed out", "could not be delivered for", "the recipient server did not accept our requests",
-	"is currently unavailable", "resources temporarily", "4.2.2", "5.2.2", NULL,
+/* Text that says the mailbox is full: soft, whatever the status code. */
+static const char *const full_text[] = {
+	"mailbox full", "mailbox is full", "mail box full", "over quota", "overquota",
+	"quota exceeded", "exceeded storage", "exceeds the quota", "quota", "insufficient storage",
+	"mailbox size limit", "too many messages", "disk space", "exceeded its", "storage limit",
+	"user is over", "mailfolder is full", "5.2.2", "4.2.2", "mailboxfull",
+	"ящик переполнен", "превышен", "容量", NULL,
+};
+
+/* Text that says the failure is temporary. */
+static const char *const temp_text[] = {
+	"delayed", "delay", "will retry", "will be retried", "still trying",
+	"not yet been delivered", "has not been delivered yet", "temporar", "try again later",
+	"retry timeout exceeded", "retry time", "deferred", "greylist", "too many connections",
+	"connection timed out", "timed out", "could not be delivered for",
+	"the recipient server did not accept our requests", "is currently unavailable",
+	"resources temporarily", "4.4.7", "4.4.1", "4.7.0", "421 ", "450 ", "451 ", "452 ", NULL,
 };
 
 /* Text that says the address does not exist or refuses mail for good. */
@@ -128,10 +136,23 @@ static const char *const hard_text[] = {
 	"recipient unknown", "does not exist", "doesn't exist", "not exist", "invalid recipient",
 	"invalid mailbox", "mailbox unavailable", "mailbox not found", "address rejected",
 	"recipient address rejected", "user not found", "account has been disabled",
-	"account is disabled", "no mailbox here", "unrouteable address", "host or domain name not found",
+	"account is disabled", "no mailbox here", "unrouteable", "host or domain name not found",
 	"domain not found", "name service error", "no mx", "unknown or illegal alias",
-	"address not found", "not our customer", "mailbox is inactive", "user doesn't have",
+	"address not found", "not our customer", "mailbox is inactive", "not listed in",
+	"does not have a final", "no smtp service", "did not exactly match", "permanent error",
+	"permanent failure", "failed permanently", "permanently", "no such address",
+	"not a valid", "bad destination", "unknown address", "no longer", "not found",
 	"5.1.1", "5.1.2", "5.1.10", "5.4.1", "5.4.4", "5.7.1", "550", "551", "553", "554", NULL,
+};
+
+/* Phrases of delivery failure reports' own text. */
+static const char *const bounce_text[] = {
+	"could not be delivered", "was not delivered", "delivery to the following",
+	"following address", "following recipient", "undeliverable", "returned to sender",
+	"delivery has failed", "delivery failed", "mail delivery software", "permanent error",
+	"smtp error", "failed recipient", "message not delivered", "unable to deliver",
+	"delivery status notification", "this is an automatically generated delivery",
+	"не может быть доставлено", "не доставлено", "配信できません", "送信できません", NULL,
 };
 
 static const char *const auto_subjects[] = {
@@ -144,6 +165,8 @@ static const char *const auto_subjects[] = {
 	"automatisch antwoord", "автоматический ответ", "автоответ", "нет на месте", "в отпуске",
 	"自动回复", "自動回覆", "自動回复", "不在办公室", "外出", "休假", "自動応答", "不在",
 	"رد تلقائي", "الرد التلقائي", "خارج المكتب", "إجازة",
+	"automatiska", "automātiska", "automatisk", "automaattinen", "automatikus", "automatyczna",
+	"automatická", "otomatik", "odpowiedź automatyczna", "poza biurem", "fora do escritório",
 	"we have received your", "we received your", "ticket", "request received",
 	"your request", "your message has been received", "thank you for contacting",
 	"thank you for your email", "thank you for your message", "acknowledg", NULL,
@@ -178,44 +201,81 @@ static void decide(struct classification *c, enum verdict v, const char *rule)
 	c->rule = rule;
 }
 
+/* Sets a bounce verdict from the report's words: a full mailbox or a
+ * temporary condition is soft; clear permanent words are hard; anything
+ * else is soft, as marking a working address undeliverable is worse than
+ * waiting for the deadline. */
+static void bounce_severity(struct classification *c, const char *rule, const char *text,
+			    int status_class_hint, const char *intro)
+{
+	const char *full = find_any(text, full_text), *temp = find_any(text, temp_text);
+	const char *hard = find_any(text, hard_text);
+
+	if (full) {
+		decide(c, VERDICT_BOUNCE_SOFT, rule);
+		sb_addf(&c->reason, "%s, mailbox full ('%s')", intro, full);
+	} else if (status_class_hint == 4 || (temp && status_class_hint != 5)) {
+		decide(c, VERDICT_BOUNCE_SOFT, rule);
+		sb_addf(&c->reason, "%s, temporary%s%s%s", intro, temp ? " ('" : "", temp ? temp : "",
+			temp ? "')" : "");
+	} else if (status_class_hint == 5 || hard) {
+		decide(c, VERDICT_BOUNCE_HARD, rule);
+		sb_addf(&c->reason, "%s%s%s%s", intro, hard && status_class_hint != 5 ? ", says '" : "",
+			hard && status_class_hint != 5 ? hard : "",
+			hard && status_class_hint != 5 ? "'" : "");
+	} else {
+		decide(c, VERDICT_BOUNCE_SOFT, rule);
+		sb_addf(&c->reason, "%s, no clear permanent failure", intro);
+	}
+}
+
 /* Rule 2: an RFC 3464 report. */
 static int rule_dsn(const struct mime_msg *m, struct classification *c)
 {
 	const char *action = m->dsn.action ? m->dsn.action : "";
 	const char *status = m->dsn.status ? m->dsn.status : "";
-	char *diag = lower(m->dsn.diagnostic);
-	int cls = status_class(status);
-	const char *soft;
+	struct strbuf words = STRBUF_INIT, intro = STRBUF_INIT;
+	char *text;
 
 	if (!m->has_dsn && !(m->report_type && strcasecmp(m->report_type, "delivery-status") == 0))
-		goto no;
-	soft = find_any(diag, soft_text);
+		return 0;
 	if (strncmp(action, "delivered", 9) == 0 || strncmp(action, "relayed", 7) == 0 ||
 	    strncmp(action, "expanded", 8) == 0) {
 		decide(c, VERDICT_AUTO_REPLY, "dsn-success");
 		sb_addf(&c->reason, "RFC 3464 report, Action: %s (a success notice)", action);
-	} else if (strncmp(action, "delayed", 7) == 0) {
-		decide(c, VERDICT_BOUNCE_SOFT, "dsn");
-		sb_addf(&c->reason, "RFC 3464 report, Action: delayed%s%s", *status ? ", Status: " : "",
-			status);
-	} else if (cls == 4 || strncmp(status, "5.2.2", 5) == 0 || (soft && cls != 5) ||
-		   (soft && strstr(diag, "quota"))) {
-		decide(c, VERDICT_BOUNCE_SOFT, "dsn");
-		sb_addf(&c->reason, "RFC 3464 report, Action: %s, Status: %s%s%s", *action ? action : "?",
-			*status ? status : "?", soft ? ", diagnostic says " : "", soft ? soft : "");
-	} else if (cls == 5 || strncmp(action, "failed", 6) == 0) {
-		decide(c, VERDICT_BOUNCE_HARD, "dsn");
-		sb_addf(&c->reason, "RFC 3464 report, Action: %s, Status: %s", *action ? action : "?",
-			*status ? status : "?");
-	} else {
-		decide(c, VERDICT_BOUNCE_SOFT, "dsn");
-		sb_addf(&c->reason, "RFC 3464 report without a failure status");
+		return 1;
 	}
-	free(diag);
+	sb_addf(&words, "%s\n%s", m->dsn.diagnostic ? m->dsn.diagnostic : "", m->text.buf);
+	text = lower(words.buf);
+	sb_addf(&intro, "RFC 3464 report, Action: %s, Status: %s", *action ? action : "?",
+		*status ? status : "?");
+	if (strncmp(action, "delayed", 7) == 0) {
+		decide(c, VERDICT_BOUNCE_SOFT, "dsn");
+		sb_addstr(&c->reason, intro.buf);
+	} else {
+		bounce_severity(c, "dsn", text, status_class(status), intro.buf);
+	}
+	free(text);
+	sb_release(&words);
+	sb_release(&intro);
 	return 1;
-no:
-	free(diag);
-	return 0;
+}
+
+/* Amazon SES and similar JSON notifications: "notificationType":"Bounce". */
+static int rule_json_bounce(const struct mime_msg *m, struct classification *c)
+{
+	const char *t = m->text.buf;
+
+	if (!strstr(t, "\"notificationType\"") || !strstr(t, "\"Bounce\""))
+		return 0;
+	if (strstr(t, "\"bounceType\":\"Permanent\"") && !strstr(t, "\"bounceSubType\":\"MailboxFull\"")) {
+		decide(c, VERDICT_BOUNCE_HARD, "bounce");
+		sb_addstr(&c->reason, "bounce notification, bounceType Permanent");
+	} else {
+		decide(c, VERDICT_BOUNCE_SOFT, "bounce");
+		sb_addstr(&c->reason, "bounce notification, not permanent");
+	}
+	return 1;
 }
 
 /* Rule 3: delivery failures without a standard report. */
@@ -223,43 +283,31 @@ static int rule_bounce(const struct mime_msg *m, struct classification *c)
 {
 	char *from = lower(m->from), *name = lower(m->from_name), *subj = lower(m->subject);
 	char *text = lower(m->text.buf);
-	const char *why = NULL, *sender = find_any(from, bounce_senders);
+	const char *sender = find_any(from, bounce_senders);
 	const char *subject = find_any(subj, bounce_subjects);
-	int null_sender = m->return_path && !*m->return_path;
+	const char *words = find_any(text, bounce_text);
+	int null_sender = (m->return_path && !*m->return_path) || (m->from && !*m->from);
+	struct strbuf intro = STRBUF_INIT;
 	int rc = 0;
 
-	if (sender && (subject || null_sender || strstr(text, "delivery") || strstr(text, "deliver")))
-		why = "a delivery failure notice from";
-	else if (strstr(name, "mail delivery") && subject)
-		why = "a delivery failure notice from";
-	else if (m->x_failed_recipients)
-		why = "X-Failed-Recipients";
-	else if (subject && (null_sender || sender || strstr(text, "could not be delivered") ||
-			     strstr(text, "following address") || strstr(text, "recipient") ||
-			     strstr(text, "permanent") || strstr(text, "delivery to the following")))
-		why = "subject";
-	if (!why)
+	if (rule_json_bounce(m, c)) {
+		rc = 1;
 		goto out;
-
-	/* the report's own words about the failure: from its text */
-	const char *soft = find_any(text, soft_text);
-	const char *hard = find_any(text, hard_text);
-	if (hard && !soft) {
-		decide(c, VERDICT_BOUNCE_HARD, "bounce");
-		sb_addf(&c->reason, "non-standard bounce (%s '%s'), text says '%s'",
-			why == NULL ? "" : why[0] == 's' ? "subject" : why[0] == 'X' ? "header" : "sender",
-			why[0] == 's' ? m->subject : why[0] == 'X' ? m->x_failed_recipients : m->from,
-			hard);
-	} else {
-		decide(c, VERDICT_BOUNCE_SOFT, "bounce");
-		sb_addf(&c->reason, "non-standard bounce (%s '%s'), %s%s%s",
-			why[0] == 's' ? "subject" : why[0] == 'X' ? "header" : "sender",
-			why[0] == 's' ? m->subject : why[0] == 'X' ? m->x_failed_recipients : m->from,
-			soft ? "text says '" : "no clear permanent failure", soft ? soft : "",
-			soft ? "'" : "");
 	}
+	if (sender || strstr(name, "mail delivery") || strstr(name, "mailer-daemon"))
+		sb_addf(&intro, "non-standard bounce from '%s'", m->from_name && !sender ? m->from_name : m->from);
+	else if (m->x_failed_recipients)
+		sb_addf(&intro, "non-standard bounce, X-Failed-Recipients: %s", m->x_failed_recipients);
+	else if (subject && (null_sender || words))
+		sb_addf(&intro, "non-standard bounce, subject '%s'", m->subject);
+	else if (null_sender && words)
+		sb_addf(&intro, "non-standard bounce from the null sender, text says '%s'", words);
+	else
+		goto out;
+	bounce_severity(c, "bounce", text, 0, intro.buf);
 	rc = 1;
 out:
+	sb_release(&intro);
 	free(from);
 	free(name);
 	free(subj);
@@ -267,12 +315,51 @@ out:
 	return rc;
 }
 
+/* The first max bytes of text written in this message, lower-cased: quoted
+ * lines ("> ...") are left out, and text stops at the usual markers of a
+ * quoted message ("-----Original Message-----", "On ... wrote:"). */
+static char *own_text(const char *text, size_t max)
+{
+	static const char *const markers[] = {
+		"-----original message-----", "----- original message -----", "________________",
+		" wrote:", " a écrit :", " a écrit:", " escribió:", " написал", "写道", "كتب",
+		"-----ursprüngliche nachricht-----", "de :", "from:", "von:", NULL,
+	};
+	struct strbuf out = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p && out.len < max) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n);
+		for (char *q = line; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		const char *t = line;
+		while (*t == ' ' || *t == '\t')
+			t++;
+		int stop = find_any(line, markers) != NULL && out.len > 0;
+		if (stop) {
+			free(line);
+			break;
+		}
+		if (*t != '>') {
+			sb_addstr(&out, line);
+			sb_addch(&out, '\n');
+		}
+		free(line);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	if (out.len > max)
+		sb_setlen(&out, max);
+	return sb_detach(&out, NULL);
+}
+
 /* Rule 4: automatic answers. Collects every signal; the first decides. */
 static int rule_auto(const struct mime_msg *m, struct classification *c)
 {
 	char *subj = lower(m->subject), *prec = lower(m->precedence), *text;
 	const char *first = NULL, *hit;
-	size_t head;
 
 	if (m->auto_submitted && strncasecmp(m->auto_submitted, "no", 2) != 0) {
 		signal_add(c, "Auto-Submitted: ", m->auto_submitted, "");
@@ -282,10 +369,13 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		signal_add(c, "X-Autoreply: ", m->x_autoreply, "");
 		first = first ? first : "header";
 	}
-	if (*prec && (strstr(prec, "bulk") || strstr(prec, "junk") || strstr(prec, "list") ||
-		      strstr(prec, "auto_reply"))) {
+	if (*prec && (strstr(prec, "junk") || strstr(prec, "auto_reply"))) {
 		signal_add(c, "Precedence: ", m->precedence, "");
 		first = first ? first : "header";
+	} else if (*prec && (strstr(prec, "bulk") || strstr(prec, "list"))) {
+		/* mailing lists and shared mailboxes set these on people's mail too:
+		 * recorded, but not enough alone */
+		signal_add(c, "Precedence: ", m->precedence, " (weak)");
 	}
 	if (m->x_auto_response_suppress) {
 		signal_add(c, "X-Auto-Response-Suppress: ", m->x_auto_response_suppress, "");
@@ -295,12 +385,9 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		signal_add(c, "subject contains '", hit, "'");
 		first = first ? first : "subject";
 	}
-	/* only the start of the body: a person's reply may quote an
-	 * out-of-office further down */
-	head = m->text.len < 600 ? m->text.len : 600;
-	text = xstrndup(m->text.buf, head);
-	for (char *p = text; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	/* only the start of the message's own words: a person's reply quotes
+	 * the ping, whose text speaks of automatic replies */
+	text = own_text(m->text.buf, 600);
 	if ((hit = find_any(text, auto_body)) != NULL) {
 		signal_add(c, "text says '", hit, "'");
 		first = first ? first : "text";
@@ -322,10 +409,9 @@ void classify(const struct mime_msg *m, struct classification *c)
 {
 	sb_reset(&c->reason);
 	sb_reset(&c->signals);
-	if (m->malformed && (!m->from || !strcmp(m->malformed_reason, "empty message") ||
+	if (m->malformed && (!strcmp(m->malformed_reason, "empty message") ||
 			     !strcmp(m->malformed_reason, "no header fields"))) {
-		/* with a sender, mail that is only partly broken is still read */
-		if (!m->from && m->text.len && (rule_bounce(m, c) || rule_auto(m, c)))
+		if (m->text.len && (rule_bounce(m, c) || rule_auto(m, c)))
 			return;
 		decide(c, VERDICT_MALFORMED, "malformed");
 		sb_addstr(&c->reason, m->malformed_reason);
