@@ -33,6 +33,7 @@
 #include <pocgate/classify.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,13 +74,25 @@ static void signal_add(struct classification *c, const char *label, const char *
 	sb_addf(&c->signals, "%s%s%s", label, v, after);
 }
 
-/* A lower-case copy (ASCII letters only; UTF-8 passes through). */
+/* A lower-case copy (ASCII letters only; UTF-8 passes through) with every
+ * run of white space, line breaks included, as one space: phrases are
+ * found even where a line was wrapped inside them. */
 static char *lower(const char *s)
 {
-	char *l = xstrdup(s ? s : "");
+	char *l = xstrdup(s ? s : ""), *w = l;
+	int space = 0;
 
-	for (char *p = l; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	for (const char *p = l; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && w > l)
+			*w++ = ' ';
+		space = 0;
+		*w++ = (char)tolower((unsigned char)*p);
+	}
+	*w = '\0';
 	return l;
 }
 
@@ -98,7 +111,7 @@ static const char *const bounce_subjects[] = {
 	"delivery failure", "delivery failed", "delivery has failed", "failure notice",
 	"returned mail", "mail delivery failed", "mail delivery failure", "delivery problem",
 	"nondeliverable", "non-deliverable", "not delivered", "could not be delivered",
-	"delivery notification", "message delivery", "mail system error", "warning: could not send",
+	"delivery notification", "message delivery", "mail system error", "mail error", "warning: could not send",
 	"delayed mail", "delivery delayed", "delivery report", "rejected:", "bounce",
 	"non remis", "non distribuable", "unzustellbar", "nicht zustellbar", "no entregado",
 	"no se puede entregar", "non recapitabile", "mancata consegna", "onbestelbaar",
@@ -116,7 +129,8 @@ static const char *const full_text[] = {
 	"mailbox full", "mailbox is full", "mail box full", "over quota", "overquota",
 	"quota exceeded", "exceeded storage", "exceeds the quota", "quota", "insufficient storage",
 	"mailbox size limit", "too many messages", "disk space", "exceeded its", "storage limit",
-	"user is over", "mailfolder is full", "5.2.2", "4.2.2", "mailboxfull",
+	"user is over", "mailfolder is full", "5.2.2", "4.2.2", "mailboxfull", "enough space",
+	"space not enough", "no space", "not enough space", "storage space", "not enough storage",
 	"ящик переполнен", "превышен", "容量", NULL,
 };
 
@@ -127,7 +141,7 @@ static const char *const temp_text[] = {
 	"retry timeout exceeded", "retry time", "deferred", "greylist", "too many connections",
 	"connection timed out", "timed out", "could not be delivered for",
 	"the recipient server did not accept our requests", "is currently unavailable",
-	"resources temporarily", "4.4.7", "4.4.1", "4.7.0", "421 ", "450 ", "451 ", "452 ", NULL,
+	"resources temporarily", "not reachable", "unreachable", "error_code :4", "4.4.7", "4.4.1", "4.7.0", "421 ", "450 ", "451 ", "452 ", NULL,
 };
 
 /* Text that says the address does not exist or refuses mail for good. */
@@ -147,7 +161,8 @@ static const char *const hard_text[] = {
 
 /* Phrases of delivery failure reports' own text. */
 static const char *const bounce_text[] = {
-	"could not be delivered", "was not delivered", "delivery to the following",
+	"could not be delivered", "cannot be delivered", "can't be delivered", "not be delivered",
+	"was not delivered", "delivery to the following",
 	"following address", "following recipient", "undeliverable", "returned to sender",
 	"delivery has failed", "delivery failed", "mail delivery software", "permanent error",
 	"smtp error", "failed recipient", "message not delivered", "unable to deliver",
@@ -165,6 +180,7 @@ static const char *const auto_subjects[] = {
 	"automatisch antwoord", "автоматический ответ", "автоответ", "нет на месте", "в отпуске",
 	"自动回复", "自動回覆", "自動回复", "不在办公室", "外出", "休假", "自動応答", "不在",
 	"رد تلقائي", "الرد التلقائي", "خارج المكتب", "إجازة",
+	"empfangsbest", "eingangsbest", "lesebest",
 	"automatiska", "automātiska", "automatisk", "automaattinen", "automatikus", "automatyczna",
 	"automatická", "otomatik", "odpowiedź automatyczna", "poza biurem", "fora do escritório",
 	"we have received your", "we received your", "ticket", "request received",
@@ -179,6 +195,7 @@ static const char *const auto_body[] = {
 	"this is an automatic", "this is an automated", "automatically generated",
 	"auto-generated", "do not reply to this", "your message has been received",
 	"we have received your", "your ticket", "ticket number", "case number",
+	"allowed list", "whitelist", "approved senders", "verify your email", "click the link below to",
 	"je suis absent", "je serai absent", "actuellement absent", "réponse automatique",
 	"estoy fuera", "me encuentro fuera", "respuesta automática", "ich bin",
 	"abwesend", "я в отпуске", "в командировке", "нахожусь в отпуске", "автоматический ответ",
@@ -201,6 +218,31 @@ static void decide(struct classification *c, enum verdict v, const char *rule)
 	c->rule = rule;
 }
 
+/* Finds an enhanced status code "C.x.y" (RFC 3463) of class c in text,
+ * standing alone (not part of a longer number or address). */
+static int text_status(const char *text, char c, char *out, size_t size)
+{
+	for (const char *p = text; (p = strchr(p, c)) != NULL; p++) {
+		const char *q = p + 1;
+		int d1 = 0, d2 = 0;
+		if (p > text && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		if (*q++ != '.')
+			continue;
+		while (isdigit((unsigned char)*q) && d1 < 4)
+			q++, d1++;
+		if (!d1 || *q++ != '.')
+			continue;
+		while (isdigit((unsigned char)*q) && d2 < 4)
+			q++, d2++;
+		if (!d2 || isdigit((unsigned char)*q) || *q == '.')
+			continue;
+		snprintf(out, size, "%.*s", (int)(q - p), p);
+		return 1;
+	}
+	return 0;
+}
+
 /* Sets a bounce verdict from the report's words: a full mailbox or a
  * temporary condition is soft; clear permanent words are hard; anything
  * else is soft, as marking a working address undeliverable is worse than
@@ -210,6 +252,14 @@ static void bounce_severity(struct classification *c, const char *rule, const ch
 {
 	const char *full = find_any(text, full_text), *temp = find_any(text, temp_text);
 	const char *hard = find_any(text, hard_text);
+	char code[16];
+
+	/* a temporary status code anywhere in the report (a transcript, qmail's
+	 * "(#4.4.3)") outweighs permanent-sounding words */
+	if (!temp && text_status(text, '4', code, sizeof(code)))
+		temp = code;
+	if (temp && status_class_hint == 5 && text_status(text, '4', code, sizeof(code)))
+		status_class_hint = 4;
 
 	if (full) {
 		decide(c, VERDICT_BOUNCE_SOFT, rule);
@@ -264,11 +314,14 @@ static int rule_dsn(const struct mime_msg *m, struct classification *c)
 /* Amazon SES and similar JSON notifications: "notificationType":"Bounce". */
 static int rule_json_bounce(const struct mime_msg *m, struct classification *c)
 {
-	const char *t = m->text.buf;
+	const char *t = m->text.buf, *bt;
 
-	if (!strstr(t, "\"notificationType\"") || !strstr(t, "\"Bounce\""))
+	/* the notification may itself be a string inside JSON: quotes escaped */
+	if (!strstr(t, "notificationType") || !strstr(t, "Bounce") ||
+	    !(bt = strstr(t, "bounceType")))
 		return 0;
-	if (strstr(t, "\"bounceType\":\"Permanent\"") && !strstr(t, "\"bounceSubType\":\"MailboxFull\"")) {
+	bt += strlen("bounceType");
+	if (strncmp(bt + strcspn(bt, "PT"), "Permanent", 9) == 0 && !strstr(t, "MailboxFull")) {
 		decide(c, VERDICT_BOUNCE_HARD, "bounce");
 		sb_addstr(&c->reason, "bounce notification, bounceType Permanent");
 	} else {
@@ -352,7 +405,9 @@ static char *own_text(const char *text, size_t max)
 	}
 	if (out.len > max)
 		sb_setlen(&out, max);
-	return sb_detach(&out, NULL);
+	char *flat = lower(out.buf);
+	sb_release(&out);
+	return flat;
 }
 
 /* Rule 4: automatic answers. Collects every signal; the first decides. */
@@ -376,6 +431,12 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		/* mailing lists and shared mailboxes set these on people's mail too:
 		 * recorded, but not enough alone */
 		signal_add(c, "Precedence: ", m->precedence, " (weak)");
+	}
+	if (m->from && (strncmp(m->from, "noreply", 7) == 0 || strncmp(m->from, "no-reply", 8) == 0 ||
+			strncmp(m->from, "no_reply", 8) == 0 || strncmp(m->from, "donotreply", 10) == 0 ||
+			strncmp(m->from, "do-not-reply", 12) == 0)) {
+		signal_add(c, "sender ", m->from, "");
+		first = first ? first : "sender";
 	}
 	if (m->x_auto_response_suppress) {
 		signal_add(c, "X-Auto-Response-Suppress: ", m->x_auto_response_suppress, "");
