@@ -65,6 +65,16 @@ static void field(struct strbuf *sb, const char *v)
 	sb_addch(sb, '\n');
 }
 
+void audit_hash_hex(const void *data, size_t len, char hex[AUDIT_HASH_HEX + 1])
+{
+	unsigned char digest[32];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, digest) < 0)
+		msg_fatal(70, "SHA-256 is not available from GnuTLS");
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
 void audit_event_hash(const struct store_event *ev, char hex[AUDIT_HASH_HEX + 1])
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -26,8 +26,13 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <poll.h>
+
 #include <pocgate/conf.h>
 #include <pocgate/cycle.h>
+#include <pocgate/imap.h>
+#include <pocgate/ingest.h>
 #include <pocgate/log.h>
 #include <pocgate/outbox.h>
 #include <pocgate/store.h>
@@ -37,6 +42,9 @@
 #ifndef POCGATE_VERSION
 #define POCGATE_VERSION "0.0"
 #endif
+
+#define IDLE_MAX (25 * 60)	/* servers may drop IDLE after 30 minutes (RFC 2177) */
+#define POLL_WITHOUT_IDLE 60	/* seconds between mailbox checks without IDLE */
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -74,8 +82,8 @@ static struct conf *load(const char *path)
 	return conf;
 }
 
-/* One pass of everything that is due; returns a sysexits.h code. */
-static int run_once(const struct conf *conf, struct store *store)
+/* Composes what is queued and submits what is due; a sysexits.h code. */
+static int send_due(const struct conf *conf, struct store *store)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct tmpl_set *tmpl = NULL;
@@ -118,6 +126,80 @@ out:
 	return rc;
 }
 
+/* Reads new mail in the manager's mailbox, connecting when needed; on a
+ * failure the connection is dropped, to be made again next time. */
+static int read_mailbox(const struct conf *conf, struct store *store, struct imap **im)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct ingest_result r;
+	int rc = 0;
+
+	if (!conf->imap.user)
+		return 0; /* no mailbox configured: sending only */
+	if (!*im && imap_open(&conf->imap, im, &err) < 0) {
+		msg_error("%s; replies are not read until it works", err.buf);
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	if (ingest_run(store, conf, *im, utc_now(), "pocgated", &r, &err) < 0) {
+		msg_error("%s; the mailbox will be read again", err.buf);
+		imap_close(im);
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	if (r.read || r.duplicates)
+		msg_info("read %u message%s: %u confirmation%s, %u auto-repl%s, %u bounce%s, "
+			 "%u unmatched%s",
+			 r.read, r.read == 1 ? "" : "s", r.confirmed, r.confirmed == 1 ? "" : "s",
+			 r.auto_replies, r.auto_replies == 1 ? "y" : "ies", r.bounces,
+			 r.bounces == 1 ? "" : "s", r.unmatched,
+			 r.duplicates ? " (and messages recorded before, skipped)" : "");
+out:
+	sb_release(&err);
+	return rc;
+}
+
+static int sigpipe[2] = { -1, -1 };
+
+static void wake(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	on_signal(sig);
+	if (write(sigpipe[1], &c, 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+/* Sleeps until something may be due: new mail (IDLE), the next queued
+ * message's time, at most IDLE_MAX seconds, or a signal. */
+static void wait_for_work(const struct conf *conf, struct store *store, struct imap **im)
+{
+	struct strbuf err = STRBUF_INIT;
+	int64_t next = store_outbox_next_due(store, &err), now = utc_now();
+	int timeout = IDLE_MAX;
+	char buf[16];
+
+	if (next > 0)
+		timeout = next <= now ? 1 : next - now < IDLE_MAX ? (int)(next - now) : IDLE_MAX;
+	if (*im && imap_has_idle(*im)) {
+		if (imap_idle(*im, timeout, sigpipe[0], &err) < 0) {
+			msg_warn("%s; reconnecting", err.buf);
+			imap_close(im);
+		}
+	} else {
+		struct pollfd p = { .fd = sigpipe[0], .events = POLLIN };
+		if (timeout > POLL_WITHOUT_IDLE)
+			timeout = POLL_WITHOUT_IDLE;
+		poll(&p, 1, timeout * 1000);
+	}
+	while (read(sigpipe[0], buf, sizeof(buf)) > 0)
+		;
+	sb_release(&err);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -132,7 +214,6 @@ int main(int argc, char **argv)
 	struct store *store = NULL;
 	struct conf *conf;
 	struct sigaction sa;
-	sigset_t block, old;
 	int c, once = 0, rc = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
@@ -167,24 +248,32 @@ int main(int argc, char **argv)
 	if (store_open(conf->database, &store, &err) < 0)
 		msg_fatal(EX_IOERR, "%s", err.buf);
 	if (once) {
-		rc = run_once(conf, store);
+		struct imap *im = NULL;
+		rc = send_due(conf, store);
+		int r2 = read_mailbox(conf, store, &im);
+		imap_close(&im);
+		rc = rc ? rc : r2;
 		goto out;
 	}
 
+	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		msg_fatal(EX_OSERR, "cannot make a pipe: %s", strerror(errno));
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = wake;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
 	msg_info("started with configuration '%s'", path);
+	struct imap *im = NULL;
 	while (!got_term) {
-		sigsuspend(&old);
+		send_due(conf, store);
+		if (got_term)
+			break;
+		read_mailbox(conf, store, &im);
+		if (got_term)
+			break;
+		wait_for_work(conf, store, &im);
 		if (got_hup) {
 			struct conf *fresh;
 			got_hup = 0;
@@ -198,6 +287,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	imap_close(&im);
 	msg_info("stopping on signal");
 out:
 	store_close(&store);

@@ -119,6 +119,40 @@ static const char *const migrations[] = {
 	"  submitted_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state IN ('queued', 'tempfail');"
 	"CREATE INDEX outbox_ping ON outbox (ping_id);",
+
+	/* 2 -> 3: the mailbox read so far, and every message that came in */
+	"CREATE TABLE folder ("
+	"  name TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL);"
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  content_hash TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  from_addr TEXT,"
+	"  subject TEXT,"
+	"  verdict TEXT NOT NULL,"
+	"  rule TEXT,"
+	"  reason TEXT,"
+	"  signals TEXT,"
+	"  ping_id INTEGER REFERENCES ping(id),"
+	"  match_kind TEXT,"
+	"  match_evidence TEXT,"
+	"  review INTEGER NOT NULL DEFAULT 0,"
+	"  late INTEGER NOT NULL DEFAULT 0,"
+	"  sig_status TEXT,"
+	"  sig_fingerprint TEXT,"
+	"  sig_reason TEXT,"
+	"  UNIQUE (folder, uidvalidity, uid));"
+	"CREATE INDEX inbound_hash ON inbound (content_hash);"
+	"CREATE INDEX inbound_ping ON inbound (ping_id);"
+	"CREATE INDEX outbox_message_id ON outbox (message_id);"
+	"CREATE INDEX contact_email ON contact (email_key);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -153,6 +187,15 @@ enum stmt_id {
 	S_OUTBOX_DUE,
 	S_OUTBOX_MARK,
 	S_STATUS,
+	S_OUTBOX_NEXT_DUE,
+	S_FOLDER_GET,
+	S_FOLDER_PUT,
+	S_INBOUND_SEEN,
+	S_INBOUND_ADD,
+	S_PING_BY_MESSAGE_ID,
+	S_PING_BY_REFERENCE,
+	S_PINGS_BY_EMAIL,
+	S_CONTACT_VERIFIED,
 	S_COUNT
 };
 
@@ -224,6 +267,33 @@ static const char *const stmt_sql[S_COUNT] = {
 			  " attempts = attempts + 1,"
 			  " submitted_at = CASE WHEN ?2 = 'submitted' THEN ?5 ELSE submitted_at END"
 			  " WHERE id = ?1",
+	[S_OUTBOX_NEXT_DUE] = "SELECT min(next_attempt_at) FROM outbox"
+			      " WHERE state IN ('queued', 'tempfail')",
+	[S_FOLDER_GET] = "SELECT uidvalidity, last_uid FROM folder WHERE name = ?1",
+	[S_FOLDER_PUT] = "INSERT INTO folder (name, uidvalidity, last_uid) VALUES (?1, ?2, ?3)"
+			 " ON CONFLICT (name) DO UPDATE SET uidvalidity = excluded.uidvalidity,"
+			 " last_uid = excluded.last_uid",
+	[S_INBOUND_SEEN] = "SELECT id FROM inbound WHERE content_hash = ?1 LIMIT 1",
+	[S_INBOUND_ADD] =
+		"INSERT INTO inbound (folder, uidvalidity, uid, content_hash, received_at, size,"
+		" message_id, from_addr, subject, verdict, rule, reason, signals, ping_id, match_kind,"
+		" match_evidence, review, late, sig_status, sig_fingerprint, sig_reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18, ?19, ?20, ?21)",
+	[S_PING_BY_MESSAGE_ID] = "SELECT p.id, p.reference, p.state, p.deadline, c.email, c.fingerprint,"
+				 " c.id FROM outbox o JOIN ping p ON p.id = o.ping_id"
+				 " JOIN contact c ON c.id = p.contact_id WHERE o.message_id = ?1",
+	[S_PING_BY_REFERENCE] = "SELECT p.id, p.reference, p.state, p.deadline, c.email, c.fingerprint,"
+				" c.id FROM ping p JOIN contact c ON c.id = p.contact_id"
+				" WHERE p.reference = ?1",
+	[S_PINGS_BY_EMAIL] = "SELECT p.id, p.reference, p.state, p.deadline, c.email, c.fingerprint,"
+			     " c.id FROM ping p JOIN contact c ON c.id = p.contact_id"
+			     " JOIN cycle y ON y.id = p.cycle_id"
+			     " WHERE c.email_key = ?1 AND y.closed_at IS NULL"
+			     " AND p.state IN ('queued', 'sent', 'auto-replied', 'overdue', 'escalated')"
+			     " ORDER BY p.id DESC LIMIT 2",
+	[S_CONTACT_VERIFIED] = "UPDATE contact SET verified_at = ?2, unverified_since = NULL"
+			       " WHERE id = ?1",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
 		     "  LIMIT 1), " CONTACT_COLS
@@ -937,4 +1007,177 @@ int store_status_foreach(struct store *st, int64_t cycle_id,
 	if (!stop && rc != SQLITE_DONE)
 		return db_error(st, err, "cannot read the cycle's status");
 	return 0;
+}
+
+int64_t store_outbox_next_due(struct store *st, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_NEXT_DUE, err);
+	int64_t t = 0;
+
+	if (!s)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		t = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return t;
+}
+
+/* ---- the mailbox ---- */
+
+int store_folder_get(struct store *st, const char *name, int64_t *uidvalidity, int64_t *last_uid,
+		     struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_FOLDER_GET, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*uidvalidity = sqlite3_column_int64(s, 0);
+		*last_uid = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot read the folder's state");
+}
+
+int store_folder_put(struct store *st, const char *name, int64_t uidvalidity, int64_t last_uid,
+		     struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_FOLDER_PUT, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, uidvalidity);
+	sqlite3_bind_int64(s, 3, last_uid);
+	return stmt_done(st, s, err, "cannot record the folder's state");
+}
+
+int store_inbound_seen(struct store *st, const char *content_hash, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_INBOUND_SEEN, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, content_hash);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot look up a message");
+}
+
+int store_inbound_add(struct store *st, const struct store_inbound *in, int64_t *id,
+		      struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_INBOUND_ADD, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, in->folder);
+	sqlite3_bind_int64(s, 2, in->uidvalidity);
+	sqlite3_bind_int64(s, 3, in->uid);
+	bind_text(s, 4, in->content_hash);
+	sqlite3_bind_int64(s, 5, in->received_at);
+	sqlite3_bind_int64(s, 6, in->size);
+	bind_text(s, 7, in->message_id);
+	bind_text(s, 8, in->from_addr);
+	bind_text(s, 9, in->subject);
+	bind_text(s, 10, in->verdict);
+	bind_text(s, 11, in->rule);
+	bind_text(s, 12, in->reason);
+	bind_text(s, 13, in->signals);
+	if (in->ping_id)
+		sqlite3_bind_int64(s, 14, in->ping_id);
+	else
+		sqlite3_bind_null(s, 14);
+	bind_text(s, 15, in->match_kind);
+	bind_text(s, 16, in->match_evidence);
+	sqlite3_bind_int(s, 17, in->review);
+	sqlite3_bind_int(s, 18, in->late);
+	bind_text(s, 19, in->sig_status);
+	bind_text(s, 20, in->sig_fingerprint);
+	bind_text(s, 21, in->sig_reason);
+	if (stmt_done(st, s, err, "cannot record an incoming message") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int ping_lookup(struct store *st, enum stmt_id id, const char *key, struct store_ping_ref *out,
+		       size_t max, size_t *n, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, id, err);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n < max) {
+			struct store_ping_ref *r = &out[(*n)++];
+			memset(r, 0, sizeof(*r));
+			r->ping_id = sqlite3_column_int64(s, 0);
+			snprintf(r->reference, sizeof(r->reference), "%s",
+				 (const char *)sqlite3_column_text(s, 1));
+			snprintf(r->state, sizeof(r->state), "%s", (const char *)sqlite3_column_text(s, 2));
+			r->deadline = sqlite3_column_int64(s, 3);
+			snprintf(r->email, sizeof(r->email), "%s", (const char *)sqlite3_column_text(s, 4));
+			if (sqlite3_column_text(s, 5))
+				snprintf(r->fingerprint, sizeof(r->fingerprint), "%s",
+					 (const char *)sqlite3_column_text(s, 5));
+			r->contact_id = sqlite3_column_int64(s, 6);
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot look up a ping");
+	return 0;
+}
+
+int store_ping_by_message_id(struct store *st, const char *message_id, struct store_ping_ref *r,
+			     struct strbuf *err)
+{
+	size_t n;
+
+	if (ping_lookup(st, S_PING_BY_MESSAGE_ID, message_id, r, 1, &n, err) < 0)
+		return -1;
+	return n > 0;
+}
+
+int store_ping_by_reference(struct store *st, const char *reference, struct store_ping_ref *r,
+			    struct strbuf *err)
+{
+	size_t n;
+
+	if (ping_lookup(st, S_PING_BY_REFERENCE, reference, r, 1, &n, err) < 0)
+		return -1;
+	return n > 0;
+}
+
+int store_pings_open_by_email(struct store *st, const char *email_key, struct store_ping_ref *r,
+			      size_t max, size_t *n, struct strbuf *err)
+{
+	return ping_lookup(st, S_PINGS_BY_EMAIL, email_key, r, max, n, err);
+}
+
+int store_contact_verified(struct store *st, int64_t contact_id, int64_t at, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CONTACT_VERIFIED, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, contact_id);
+	sqlite3_bind_int64(s, 2, at);
+	return stmt_done(st, s, err, "cannot record a verification");
 }

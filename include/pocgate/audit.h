@@ -22,6 +22,9 @@ struct store_event;
 /* Computes the hash of an event (its hash field is ignored) into hex[65]. */
 void audit_event_hash(const struct store_event *ev, char hex[AUDIT_HASH_HEX + 1]);
 
+/* SHA-256 of data as lower-case hex (the same hash as the chain's). */
+void audit_hash_hex(const void *data, size_t len, char hex[AUDIT_HASH_HEX + 1]);
+
 /* Builds an event's details as compact JSON from a jansson json_pack()
  * format ("{s:s, s:i}"); the caller frees the result. */
 char *audit_json(const char *fmt, ...);

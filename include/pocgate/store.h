@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
@@ -127,6 +127,8 @@ int store_outbox_add(struct store *st, int64_t ping_id, const char *kind, const 
 int store_outbox_due(struct store *st, int64_t now, int limit, struct store_outmsg **v, size_t *n,
 		     struct strbuf *err);
 void store_outmsgs_free(struct store_outmsg *v, size_t n);
+/* When the next queued message is due (epoch seconds); 0 when none. */
+int64_t store_outbox_next_due(struct store *st, struct strbuf *err);
 /* Records a submission attempt: state is submitted, tempfail or permfail. */
 int store_outbox_mark(struct store *st, int64_t id, const char *state, const char *reply,
 		      int64_t next_attempt_at, int64_t now, struct strbuf *err);
@@ -143,5 +145,52 @@ struct store_status {
 };
 int store_status_foreach(struct store *st, int64_t cycle_id,
 			 int (*fn)(const struct store_status *, void *), void *ctx, struct strbuf *err);
+
+/* The mailbox: per folder, the UIDVALIDITY and last UID recorded. */
+int store_folder_get(struct store *st, const char *name, int64_t *uidvalidity, int64_t *last_uid,
+		     struct strbuf *err);
+int store_folder_put(struct store *st, const char *name, int64_t uidvalidity, int64_t last_uid,
+		     struct strbuf *err);
+
+/* An incoming message as recorded. */
+struct store_inbound {
+	const char *folder;
+	int64_t uidvalidity, uid;
+	const char *content_hash;	/* SHA-256 of the raw message, hex */
+	int64_t received_at;
+	int64_t size;
+	const char *message_id, *from_addr, *subject;
+	const char *verdict, *rule, *reason, *signals;
+	int64_t ping_id;		/* 0: unmatched */
+	const char *match_kind, *match_evidence;
+	int review, late;
+	const char *sig_status, *sig_fingerprint, *sig_reason;
+};
+/* 1 when a message with this content hash was recorded already. */
+int store_inbound_seen(struct store *st, const char *content_hash, struct strbuf *err);
+int store_inbound_add(struct store *st, const struct store_inbound *in, int64_t *id,
+		      struct strbuf *err);
+
+/* A ping as matching sees it. */
+struct store_ping_ref {
+	int64_t ping_id;
+	int64_t contact_id;
+	char reference[64];
+	char state[24];
+	int64_t deadline;
+	char email[512];	/* the contact's addresses, ';'-joined */
+	char fingerprint[48];	/* the contact's OpenPGP key, "" when none */
+};
+/* The ping sent with this Message-ID / with this reference: 1, 0, -1. */
+int store_ping_by_message_id(struct store *st, const char *message_id, struct store_ping_ref *r,
+			     struct strbuf *err);
+int store_ping_by_reference(struct store *st, const char *reference, struct store_ping_ref *r,
+			    struct strbuf *err);
+/* Open pings (still waiting) of the contact whose first address is
+ * email_key, newest first, at most max. */
+int store_pings_open_by_email(struct store *st, const char *email_key, struct store_ping_ref *r,
+			      size_t max, size_t *n, struct strbuf *err);
+/* Marks a contact verified at a time (and no longer flagged unverified). */
+int store_contact_verified(struct store *st, int64_t contact_id, int64_t at, struct strbuf *err);
 
 #endif

@@ -1,0 +1,354 @@
+/*
+ * NAME
+ *	imap - the manager's mailbox through libetpan, with verified TLS
+ * SYNOPSIS
+ *	#include <pocgate/imap.h>
+ *	imap_open(), imap_close(), imap_select(), imap_uids_after(),
+ *	imap_fetch(), imap_has_idle(), imap_idle()
+ * DESCRIPTION
+ *	The only module that speaks libetpan's IMAP API. It never changes the
+ *	mailbox: messages are read with BODY.PEEK[] so their \Seen flag stays
+ *	as it was, and nothing is deleted or expunged.
+ *
+ *	TLS as in smtp.c: libetpan does not verify certificates, so after the
+ *	handshake (implicit TLS or STARTTLS) the peer's chain goes through
+ *	tls_check_peer() before the password is sent. security = none is for
+ *	loopback only.
+ * STANDARDS
+ *	RFC 9051/3501 (IMAP), RFC 2177 (IDLE), RFC 8314 (implicit TLS).
+ * SECURITY
+ *	The password is read from its file just before LOGIN and wiped after.
+ *	Message sizes are checked before fetching: a message larger than the
+ *	limit is never read into memory.
+ */
+#include <pocgate/imap.h>
+
+#include <errno.h>
+#include <libetpan/libetpan.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pocgate/conf.h>
+#include <pocgate/log.h>
+#include <pocgate/secret.h>
+#include <pocgate/tlscheck.h>
+#include <pocgate/xalloc.h>
+
+struct imap {
+	mailimap *session;
+	char *host;	/* owned */
+};
+
+static void set_sni(struct mailstream_ssl_context *ctx, void *data)
+{
+	mailstream_ssl_set_server_name(ctx, data);
+}
+
+static int verify_stream(mailstream *stream, const struct conf_server *srv, struct strbuf *err)
+{
+	carray *chain = mailstream_get_certificate_chain(stream);
+	struct tls_der der[16];
+	size_t n = 0;
+	int rc;
+
+	if (!chain)
+		return error_set(err, "no certificate from '%s:%d'", srv->host, srv->port);
+	for (unsigned i = 0; i < carray_count(chain) && n < 16; i++) {
+		MMAPString *s = carray_get(chain, i);
+		der[n].data = (const unsigned char *)s->str;
+		der[n].len = s->len;
+		n++;
+	}
+	rc = tls_check_peer(der, n, srv->host, srv->ca_file, err);
+	mailstream_certificate_chain_free(chain);
+	return rc;
+}
+
+static int imap_error(struct imap *im, struct strbuf *err, const char *what, int r)
+{
+	const char *resp = im->session && im->session->imap_response ? im->session->imap_response : "";
+
+	return error_set(err, "%s on '%s' (libetpan error %d)%s%s", what, im->host, r,
+			 *resp ? ": " : "", resp);
+}
+
+static int has_capability(mailimap *s, const char *name)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int found = 0;
+
+	if (mailimap_capability(s, &cap) != MAILIMAP_NO_ERROR || !cap)
+		return 0;
+	for (clistiter *it = clist_begin(cap->cap_list); it; it = clist_next(it)) {
+		struct mailimap_capability *c = clist_content(it);
+		if (c->cap_type == MAILIMAP_CAPABILITY_NAME && c->cap_data.cap_name &&
+		    strcasecmp(c->cap_data.cap_name, name) == 0)
+			found = 1;
+	}
+	mailimap_capability_data_free(cap);
+	return found;
+}
+
+int imap_open(const struct conf_server *srv, struct imap **imp, struct strbuf *err)
+{
+	struct imap *im = xcalloc(1, sizeof(*im));
+	struct strbuf pw = STRBUF_INIT;
+	int r;
+
+	im->host = xstrdup(srv->host);
+	im->session = mailimap_new(0, NULL);
+	if (!im->session)
+		msg_fatal(71, "cannot create an IMAP session");
+	mailimap_set_timeout(im->session, (time_t)srv->timeout);
+	if (srv->security == SECURITY_TLS) {
+		r = mailimap_ssl_connect_with_callback(im->session, srv->host, (uint16_t)srv->port,
+						       set_sni, im->host);
+		if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+			imap_error(im, err, "cannot connect with TLS", r);
+			goto fail;
+		}
+		if (verify_stream(im->session->imap_stream, srv, err) < 0)
+			goto fail;
+	} else {
+		if (srv->security == SECURITY_NONE) {
+			if (!tls_host_is_loopback(srv->host)) {
+				error_set(err, "imap.security = none is allowed only for a loopback "
+					       "host, not '%s'", srv->host);
+				goto fail;
+			}
+			msg_warn("reading '%s' without TLS (imap.security = none)", srv->host);
+		}
+		r = mailimap_socket_connect(im->session, srv->host, (uint16_t)srv->port);
+		if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+			imap_error(im, err, "cannot connect", r);
+			goto fail;
+		}
+		if (srv->security == SECURITY_STARTTLS) {
+			if (!has_capability(im->session, "STARTTLS")) {
+				error_set(err, "'%s:%d' does not offer STARTTLS", srv->host, srv->port);
+				goto fail;
+			}
+			r = mailimap_socket_starttls_with_callback(im->session, set_sni, im->host);
+			if (r != MAILIMAP_NO_ERROR) {
+				imap_error(im, err, "STARTTLS failed", r);
+				goto fail;
+			}
+			if (verify_stream(im->session->imap_stream, srv, err) < 0)
+				goto fail;
+		}
+	}
+	if (!srv->user || !srv->password_file) {
+		error_set(err, "imap.user and imap.password_file are needed to log in");
+		goto fail;
+	}
+	if (secret_read(srv->password_file, &pw, err) < 0)
+		goto fail;
+	r = mailimap_login(im->session, srv->user, pw.buf);
+	secret_release(&pw);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_error(im, err, "login refused", r);
+		goto fail;
+	}
+	*imp = im;
+	return 0;
+fail:
+	mailimap_free(im->session);
+	free(im->host);
+	free(im);
+	return -1;
+}
+
+void imap_close(struct imap **imp)
+{
+	struct imap *im;
+
+	if (!imp || !*imp)
+		return;
+	im = *imp;
+	mailimap_logout(im->session);
+	mailimap_free(im->session);
+	free(im->host);
+	free(im);
+	*imp = NULL;
+}
+
+int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, struct strbuf *err)
+{
+	int r = mailimap_select(im->session, folder);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "cannot select the folder", r);
+	if (!im->session->imap_selection_info)
+		return error_set(err, "'%s' gave no information on folder '%s'", im->host, folder);
+	*uidvalidity = im->session->imap_selection_info->sel_uidvalidity;
+	return 0;
+}
+
+static int uint_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uidsp, size_t *np,
+		    struct strbuf *err)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	uint32_t *uids;
+	size_t n = 0;
+	int r;
+
+	*uidsp = NULL;
+	*np = 0;
+	key = mailimap_search_key_new_uid(mailimap_set_new_interval(after + 1, 0));
+	r = mailimap_uid_search(im->session, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "UID SEARCH failed", r);
+	uids = xcalloc((size_t)clist_count(result) + 1, sizeof(*uids));
+	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+		/* "UID n:*" also matches the last message when n is past it */
+		if (uid > after)
+			uids[n++] = uid;
+	}
+	mailimap_search_result_free(result);
+	qsort(uids, n, sizeof(*uids), uint_cmp);
+	*uidsp = uids;
+	*np = n;
+	return 0;
+}
+
+/* One UID FETCH of the given attributes; calls back with the static items. */
+static int64_t internaldate(const struct mailimap_date_time *d)
+{
+	struct tm tm = { 0 };
+	int zone = d->dt_zone, sign = zone < 0 ? -1 : 1;
+
+	tm.tm_year = d->dt_year - 1900;
+	tm.tm_mon = d->dt_month - 1;
+	tm.tm_mday = d->dt_day;
+	tm.tm_hour = d->dt_hour;
+	tm.tm_min = d->dt_min;
+	tm.tm_sec = d->dt_sec;
+	zone *= sign; /* +hhmm */
+	return (int64_t)timegm(&tm) - sign * ((zone / 100) * 3600 + (zone % 100) * 60);
+}
+
+static int fetch_one(struct imap *im, uint32_t uid, int body, size_t *size, struct strbuf *msg,
+		     int64_t *received, int *found, struct strbuf *err)
+{
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *result = NULL;
+	int r;
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	if (body)
+		mailimap_fetch_type_new_fetch_att_list_add(
+			ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	else {
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
+	}
+	r = mailimap_uid_fetch(im->session, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "UID FETCH failed", r);
+	*found = 0;
+	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		uint32_t got = 0;
+		size_t sz = 0;
+		int64_t when = 0;
+		const char *data = NULL;
+		size_t dlen = 0;
+		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
+			struct mailimap_msg_att_item *item = clist_content(jt);
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			struct mailimap_msg_att_static *st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				got = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+				sz = st->att_data.att_rfc822_size;
+			else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
+				 st->att_data.att_internal_date)
+				when = internaldate(st->att_data.att_internal_date);
+			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+				 st->att_data.att_body_section) {
+				data = st->att_data.att_body_section->sec_body_part;
+				dlen = st->att_data.att_body_section->sec_length;
+			}
+		}
+		if (got != uid)
+			continue;
+		*found = 1;
+		if (!body) {
+			*size = sz;
+			*received = when;
+		}
+		else if (data)
+			sb_add(msg, data, dlen);
+	}
+	mailimap_fetch_list_free(result);
+	return 0;
+}
+
+int imap_fetch(struct imap *im, uint32_t uid, size_t max, struct strbuf *msg, size_t *size,
+	       int64_t *received, struct strbuf *err)
+{
+	int found;
+	int64_t unused;
+
+	sb_reset(msg);
+	*size = 0;
+	*received = 0;
+	if (fetch_one(im, uid, 0, size, msg, received, &found, err) < 0)
+		return -1;
+	if (!found)
+		return 1;
+	if (*size > max)
+		return 0;
+	if (fetch_one(im, uid, 1, size, msg, &unused, &found, err) < 0)
+		return -1;
+	*size = msg->len;
+	return found ? 0 : 1;
+}
+
+int imap_has_idle(struct imap *im)
+{
+	return mailimap_has_idle(im->session);
+}
+
+int imap_idle(struct imap *im, int timeout, int stop_fd, struct strbuf *err)
+{
+	struct pollfd pfd[2];
+	int r, n = 1, changed = 0;
+
+	if ((r = mailimap_idle(im->session)) != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "IDLE refused", r);
+	pfd[0].fd = mailimap_idle_get_fd(im->session);
+	pfd[0].events = POLLIN;
+	if (stop_fd >= 0) {
+		pfd[1].fd = stop_fd;
+		pfd[1].events = POLLIN;
+		n = 2;
+	}
+	for (;;) {
+		r = poll(pfd, (nfds_t)n, timeout * 1000);
+		if (r < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		changed = 1;
+	if ((r = mailimap_idle_done(im->session)) != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "IDLE did not end cleanly", r);
+	return changed;
+}
