@@ -1,20 +1,43 @@
 /*
  * NAME
- *	crypto - OpenPGP signatures through GPGME
+ *	crypto - OpenPGP signatures through GPGME: signing and verification
  * SYNOPSIS
  *	#include <pocgate/crypto.h>
- *	crypto_open(), crypto_close(), crypto_sign_detached()
+ *	crypto_open(), crypto_open_verify(), crypto_close(),
+ *	crypto_sign_detached(),
+ *	crypto_verify_detached(), crypto_verify_inline(),
+ *	crypto_verify_tolerant(), crypto_verify_reply(), sig_status_name()
  * DESCRIPTION
- *	The only module that speaks GPGME. Each context is bound to one
+ *	The only module that speaks GPGME. A signing context is bound to one
  *	secret key, found by fingerprint when opened, so a missing or unusable
  *	key is found at start-up. The hash algorithm is whatever gpg chose for
  *	the key; micalg is taken from the signature result, never assumed.
+ *
+ *	Verification: gpgme_op_verify() succeeds even for a bad signature, so
+ *	every signature in the result is read (status, summary, fingerprint,
+ *	validity) and turned into a struct sig_result: good only when all
+ *	signatures are good, else the first problem. The signer's key is
+ *	looked up in the keyring so that a signature made by a signing subkey
+ *	is reported with, and compared by, its primary key's fingerprint; the
+ *	comparison with the POC's fingerprint from the directory accepts the
+ *	primary key and any of its subkeys, ignoring case and spaces.
+ *	When the exact bytes of a PGP/MIME part give a bad signature, the forms
+ *	pgpmime_fix.c proposes (Exchange's changes undone) are tried, and the
+ *	reason says which one verified.
+ * DIAGNOSTICS
+ *	Bad input is never an error: it is a result (SIG_BAD, SIG_ERROR...).
+ *	-1 means GPGME or gpg cannot run at all.
  * STANDARDS
- *	RFC 3156 (micalg names), RFC 4880.
+ *	RFC 3156 (PGP/MIME, micalg names), RFC 4880 (OpenPGP, cleartext
+ *	signatures).
  * SECURITY
  *	The passphrase is read from a file when GPGME asks for it, written to
  *	gpg's descriptor and wiped; it is never logged. Pinentry is loopback,
- *	so no dialogue can ever block the daemon.
+ *	so no dialogue can ever block the daemon. Contexts are offline: a
+ *	signature from an unknown key never makes gpg fetch keys. Signatures
+ *	and signed data are hostile input handed to gpg as data only.
+ *	Validity (the web of trust) is reported but decides nothing: the
+ *	directory's fingerprint is the trust anchor, through matches_poc.
  */
 #include <pocgate/crypto.h>
 
@@ -24,14 +47,17 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pocgate/log.h>
+#include <pocgate/mime.h>
+#include <pocgate/pgpmime_fix.h>
 #include <pocgate/xalloc.h>
 
 struct crypto {
 	gpgme_ctx_t ctx;
-	gpgme_key_t key;
+	gpgme_key_t key; /* the signing key; NULL for verification only */
 	char *passphrase_file; /* owned, may be NULL */
 };
 
@@ -60,34 +86,39 @@ static gpgme_error_t passphrase_cb(void *hook, const char *uid_hint, const char 
 	return rc;
 }
 
+/* A context for OpenPGP in gnupghome (NULL: the default), offline, with
+ * loopback pinentry. */
+static int context_new(struct crypto *c, const char *gnupghome, struct strbuf *err)
+{
+	gpgme_error_t e;
+
+	if (!gpgme_check_version(GPGME_VERSION))
+		return error_set(err, "GPGME is older than %s", GPGME_VERSION);
+	gpgme_set_locale(NULL, LC_CTYPE, setlocale(LC_CTYPE, NULL));
+	if ((e = gpgme_new(&c->ctx)) != 0)
+		return gpg_error_set(err, "cannot create a GPGME context", e);
+	if ((e = gpgme_set_protocol(c->ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (gnupghome && (e = gpgme_ctx_set_engine_info(c->ctx, GPGME_PROTOCOL_OpenPGP, NULL,
+							  gnupghome)) != 0))
+		return gpg_error_set(err, "cannot set up OpenPGP", e);
+	gpgme_set_armor(c->ctx, 1);
+	gpgme_set_textmode(c->ctx, 0);
+	gpgme_set_offline(c->ctx, 1);
+	gpgme_set_pinentry_mode(c->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+	gpgme_set_passphrase_cb(c->ctx, passphrase_cb, c);
+	return 0;
+}
+
 int crypto_open(const char *gnupghome, const char *fpr, const char *passphrase_file,
 		struct crypto **cp, struct strbuf *err)
 {
 	struct crypto *c = xcalloc(1, sizeof(*c));
 	gpgme_error_t e;
 
-	if (!gpgme_check_version(GPGME_VERSION)) {
-		error_set(err, "GPGME is older than %s", GPGME_VERSION);
-		goto fail;
-	}
-	gpgme_set_locale(NULL, LC_CTYPE, setlocale(LC_CTYPE, NULL));
-	if ((e = gpgme_new(&c->ctx)) != 0) {
-		gpg_error_set(err, "cannot create a GPGME context", e);
-		goto fail;
-	}
-	if ((e = gpgme_set_protocol(c->ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
-	    (gnupghome && (e = gpgme_ctx_set_engine_info(c->ctx, GPGME_PROTOCOL_OpenPGP, NULL,
-							  gnupghome)) != 0)) {
-		gpg_error_set(err, "cannot set up OpenPGP", e);
-		goto fail;
-	}
-	gpgme_set_armor(c->ctx, 1);
-	gpgme_set_textmode(c->ctx, 0);
-	gpgme_set_offline(c->ctx, 1);
 	if (passphrase_file)
 		c->passphrase_file = xstrdup(passphrase_file);
-	gpgme_set_pinentry_mode(c->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
-	gpgme_set_passphrase_cb(c->ctx, passphrase_cb, c);
+	if (context_new(c, gnupghome, err) < 0)
+		goto fail;
 	if ((e = gpgme_get_key(c->ctx, fpr, &c->key, 1)) != 0) {
 		error_set(err, "no secret key '%s' in '%s': %s", fpr,
 			  gnupghome ? gnupghome : "the default GnuPG home", gpgme_strerror(e));
@@ -107,6 +138,26 @@ int crypto_open(const char *gnupghome, const char *fpr, const char *passphrase_f
 fail:
 	crypto_close(&c);
 	return -1;
+}
+
+int crypto_open_verify(const char *gnupghome, struct crypto **cp, struct strbuf *err)
+{
+	struct crypto *c;
+	struct stat st;
+
+	/* gpg takes a missing home for an empty keyring: every key would be unknown */
+	if (gnupghome && stat(gnupghome, &st) < 0)
+		return error_set(err, "cannot use the GnuPG home '%s': %s", gnupghome,
+				 strerror(errno));
+	if (gnupghome && !S_ISDIR(st.st_mode))
+		return error_set(err, "cannot use the GnuPG home '%s': not a directory", gnupghome);
+	c = xcalloc(1, sizeof(*c));
+	if (context_new(c, gnupghome, err) < 0) {
+		crypto_close(&c);
+		return -1;
+	}
+	*cp = c;
+	return 0;
 }
 
 void crypto_close(struct crypto **cp)
@@ -136,6 +187,8 @@ int crypto_sign_detached(struct crypto *c, const void *data, size_t len, struct 
 	size_t n = 0;
 	int rc = -1;
 
+	if (!c->key)
+		return error_set(err, "cannot sign: the context was opened for verification only");
 	if ((e = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
 	    (e = gpgme_data_new(&out)) != 0) {
 		gpg_error_set(err, "cannot set up signing", e);
@@ -170,4 +223,462 @@ out:
 	gpgme_data_release(in);
 	gpgme_data_release(out);
 	return rc;
+}
+
+/* ---- verification ---- */
+
+#define SIG_MARK_BEGIN "-----BEGIN PGP SIGNED MESSAGE-----"
+#define SIG_MARK_END   "-----END PGP SIGNATURE-----"
+
+const char *sig_status_name(enum sig_status s)
+{
+	static const char *const names[] = { "none", "good", "bad", "unknown-key",
+					     "expired-key", "revoked-key", "error" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
+}
+
+/* expected as 40 upper-case hex digits into out[41]; spaces and a "0x" are
+ * dropped. 0 when it is not a fingerprint. */
+static int fpr_normalise(const char *in, char out[41])
+{
+	size_t n = 0;
+
+	if (!in)
+		return 0;
+	while (*in == ' ' || *in == '\t')
+		in++;
+	if (in[0] == '0' && (in[1] == 'x' || in[1] == 'X'))
+		in += 2;
+	for (; *in; in++) {
+		if (*in == ' ' || *in == '\t')
+			continue;
+		if (!isxdigit((unsigned char)*in) || n == 40)
+			return 0;
+		out[n++] = (char)toupper((unsigned char)*in);
+	}
+	out[n] = '\0';
+	return n == 40;
+}
+
+static int fpr_equal(const char *a, const char *norm)
+{
+	char x[41];
+
+	return a && norm[0] && fpr_normalise(a, x) && strcmp(x, norm) == 0;
+}
+
+static const char *validity_name(gpgme_validity_t v)
+{
+	switch (v) {
+	case GPGME_VALIDITY_UNDEFINED:
+		return "undefined";
+	case GPGME_VALIDITY_NEVER:
+		return "never";
+	case GPGME_VALIDITY_MARGINAL:
+		return "marginal";
+	case GPGME_VALIDITY_FULL:
+		return "full";
+	case GPGME_VALIDITY_ULTIMATE:
+		return "ultimate";
+	case GPGME_VALIDITY_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}
+
+static void summary_words(gpgme_sigsum_t sum, char *out, size_t outsz)
+{
+	static const struct {
+		gpgme_sigsum_t bit;
+		const char *word;
+	} words[] = {
+		{ GPGME_SIGSUM_VALID, "valid" },
+		{ GPGME_SIGSUM_GREEN, "green" },
+		{ GPGME_SIGSUM_RED, "red" },
+		{ GPGME_SIGSUM_KEY_REVOKED, "key-revoked" },
+		{ GPGME_SIGSUM_KEY_EXPIRED, "key-expired" },
+		{ GPGME_SIGSUM_SIG_EXPIRED, "sig-expired" },
+		{ GPGME_SIGSUM_KEY_MISSING, "key-missing" },
+		{ GPGME_SIGSUM_CRL_MISSING, "crl-missing" },
+		{ GPGME_SIGSUM_CRL_TOO_OLD, "crl-too-old" },
+		{ GPGME_SIGSUM_BAD_POLICY, "bad-policy" },
+		{ GPGME_SIGSUM_SYS_ERROR, "sys-error" },
+		{ GPGME_SIGSUM_TOFU_CONFLICT, "tofu-conflict" },
+	};
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (!(sum & words[i].bit))
+			continue;
+		int n = snprintf(out + len, outsz - len, "%s%s", len ? " " : "", words[i].word);
+		if (n < 0 || (size_t)n >= outsz - len)
+			break;
+		len += (size_t)n;
+	}
+}
+
+static enum sig_status status_of(gpgme_signature_t s)
+{
+	switch (gpgme_err_code(s->status)) {
+	case GPG_ERR_NO_ERROR:
+		if (s->summary & GPGME_SIGSUM_KEY_REVOKED)
+			return SIG_REVOKED_KEY;
+		if (s->summary & (GPGME_SIGSUM_KEY_EXPIRED | GPGME_SIGSUM_SIG_EXPIRED))
+			return SIG_EXPIRED_KEY;
+		if (s->wrong_key_usage || (s->summary & GPGME_SIGSUM_SYS_ERROR))
+			return SIG_ERROR;
+		return SIG_GOOD;
+	case GPG_ERR_BAD_SIGNATURE:
+		return SIG_BAD;
+	case GPG_ERR_NO_PUBKEY:
+		return SIG_UNKNOWN_KEY;
+	case GPG_ERR_KEY_EXPIRED:
+	case GPG_ERR_SIG_EXPIRED:
+		return SIG_EXPIRED_KEY;
+	case GPG_ERR_CERT_REVOKED:
+		return SIG_REVOKED_KEY;
+	default:
+		return SIG_ERROR;
+	}
+}
+
+static void result_init(struct sig_result *r, const char *expected_norm)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = SIG_NONE;
+	snprintf(r->validity, sizeof(r->validity), "unknown");
+	r->matches_poc = expected_norm[0] ? 0 : -1;
+}
+
+/* Fills the key part of *r for signature s: the primary key's fingerprint
+ * when the key is in the keyring, and whether it is the expected key. */
+static void signer_of(struct crypto *c, gpgme_signature_t s, const char *expected_norm,
+		      struct sig_result *r)
+{
+	gpgme_key_t key = NULL;
+
+	snprintf(r->fingerprint, sizeof(r->fingerprint), "%s", s->fpr ? s->fpr : "");
+	r->matches_poc = expected_norm[0] ? 0 : -1;
+	if (s->fpr && strlen(s->fpr) >= 16 && gpgme_get_key(c->ctx, s->fpr, &key, 0) == 0 && key) {
+		if (key->subkeys && key->subkeys->fpr)
+			snprintf(r->fingerprint, sizeof(r->fingerprint), "%s", key->subkeys->fpr);
+		for (gpgme_subkey_t sk = key->subkeys; sk && r->matches_poc == 0; sk = sk->next)
+			if (fpr_equal(sk->fpr, expected_norm))
+				r->matches_poc = 1;
+		gpgme_key_unref(key);
+	}
+	if (r->matches_poc == 0 && fpr_equal(s->fpr, expected_norm))
+		r->matches_poc = 1;
+	summary_words(s->summary, r->summary, sizeof(r->summary));
+	snprintf(r->validity, sizeof(r->validity), "%s", validity_name(s->validity));
+}
+
+/* The one phrase for people. */
+static void describe(struct sig_result *r, gpgme_signature_t s, int nth, int count)
+{
+	size_t fl = strlen(r->fingerprint);
+	const char *id = fl > 16 ? r->fingerprint + fl - 16 : r->fingerprint;
+	char who[24], pre[48] = "";
+
+	snprintf(who, sizeof(who), fl ? "0x%s" : "an unknown key", id);
+	if (count > 1 && r->status != SIG_GOOD)
+		snprintf(pre, sizeof(pre), "signature %d of %d: ", nth, count);
+	switch (r->status) {
+	case SIG_GOOD:
+		snprintf(r->reason, sizeof(r->reason), "good signature from %s%s%s", who,
+			 s->validity == GPGME_VALIDITY_NEVER	 ? ", but the key is marked never "
+								   "to be trusted"
+			 : s->validity < GPGME_VALIDITY_MARGINAL ? ", key not certified"
+								 : "",
+			 r->matches_poc == 0 ? ", not the POC's key" : "");
+		break;
+	case SIG_BAD:
+		snprintf(r->reason, sizeof(r->reason),
+			 "%sbad signature from %s: the signed data was altered", pre, who);
+		break;
+	case SIG_UNKNOWN_KEY:
+		snprintf(r->reason, sizeof(r->reason), "%ssigned by %s, a key not in the keyring",
+			 pre, who);
+		break;
+	case SIG_EXPIRED_KEY:
+		snprintf(r->reason, sizeof(r->reason), "%ssignature from %s, but %s", pre, who,
+			 gpgme_err_code(s->status) == GPG_ERR_SIG_EXPIRED ||
+				 (s->summary & GPGME_SIGSUM_SIG_EXPIRED)
+			     ? "the signature has expired"
+			     : "the key has expired");
+		break;
+	case SIG_REVOKED_KEY:
+		snprintf(r->reason, sizeof(r->reason),
+			 "%ssignature from %s, but the key was revoked", pre, who);
+		break;
+	default:
+		if (s->wrong_key_usage)
+			snprintf(r->reason, sizeof(r->reason),
+				 "%ssigned with %s, a key not meant for signing", pre, who);
+		else
+			snprintf(r->reason, sizeof(r->reason),
+				 "%scannot check the signature from %s: %s", pre, who,
+				 gpgme_strerror(s->status));
+		break;
+	}
+}
+
+/* Errors of gpgme_op_verify() that mean gpg cannot run, not bad input. */
+static int engine_failure(gpgme_error_t e)
+{
+	switch (gpgme_err_code(e)) {
+	case GPG_ERR_INV_ENGINE:
+	case GPG_ERR_ENGINE_TOO_OLD:
+	case GPG_ERR_UNSUPPORTED_PROTOCOL:
+	case GPG_ERR_ENOENT:
+	case GPG_ERR_ENOEXEC:
+	case GPG_ERR_EACCES:
+	case GPG_ERR_ENOMEM:
+	case GPG_ERR_EMFILE:
+	case GPG_ERR_ENFILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Runs gpgme_op_verify and reads every signature into *r. */
+static int verify_run(struct crypto *c, gpgme_data_t sig, gpgme_data_t signed_text,
+		      gpgme_data_t plain, const char *expected_norm, struct sig_result *r,
+		      struct strbuf *err)
+{
+	gpgme_verify_result_t res;
+	gpgme_signature_t s, first_bad = NULL, chosen = NULL;
+	struct sig_result one;
+	gpgme_error_t e;
+	int count = 0, nth = 0, bad_nth = 0;
+
+	e = gpgme_op_verify(c->ctx, sig, signed_text, plain);
+	if (e && engine_failure(e))
+		return gpg_error_set(err, "cannot run gpg to verify a signature", e);
+	res = e ? NULL : gpgme_op_verify_result(c->ctx);
+	if (!res || !res->signatures) {
+		r->status = SIG_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "no signature could be read%s%s",
+			 e ? ": " : "", e ? gpgme_strerror(e) : "");
+		return 0;
+	}
+	for (s = res->signatures; s; s = s->next)
+		count++;
+	/* good only if all are good: the first problem, else the POC's key */
+	for (s = res->signatures; s; s = s->next) {
+		nth++;
+		if (status_of(s) != SIG_GOOD) {
+			first_bad = s;
+			bad_nth = nth;
+			break;
+		}
+	}
+	if (first_bad) {
+		chosen = first_bad;
+		signer_of(c, chosen, expected_norm, r);
+	} else {
+		for (s = res->signatures, nth = 0; s; s = s->next) {
+			nth++;
+			one = *r;
+			signer_of(c, s, expected_norm, &one);
+			if (!chosen || (one.matches_poc == 1 && r->matches_poc != 1)) {
+				chosen = s;
+				bad_nth = nth;
+				*r = one;
+			}
+		}
+	}
+	r->status = status_of(chosen);
+	describe(r, chosen, bad_nth, count);
+	return 0;
+}
+
+int crypto_verify_detached(struct crypto *c, const void *data, size_t len, const void *sig,
+			   size_t siglen, const char *expected_fpr, struct sig_result *r,
+			   struct strbuf *err)
+{
+	gpgme_data_t sigd = NULL, textd = NULL;
+	gpgme_error_t e;
+	char expected[41] = "";
+	int rc = -1;
+
+	if (!fpr_normalise(expected_fpr, expected))
+		expected[0] = '\0';
+	result_init(r, expected);
+	if (expected_fpr && *expected_fpr && !expected[0])
+		r->matches_poc = 0; /* a directory value that is no fingerprint matches nothing */
+	if (!sig || siglen == 0) {
+		snprintf(r->reason, sizeof(r->reason), "no signature");
+		return 0;
+	}
+	if ((e = gpgme_data_new_from_mem(&sigd, sig, siglen, 0)) != 0 ||
+	    (e = gpgme_data_new_from_mem(&textd, len ? data : "", len, 0)) != 0) {
+		gpg_error_set(err, "cannot set up verification", e);
+		goto out;
+	}
+	rc = verify_run(c, sigd, textd, NULL, expected, r, err);
+	if (rc == 0 && expected_fpr && *expected_fpr && !expected[0])
+		r->matches_poc = 0;
+out:
+	gpgme_data_release(sigd);
+	gpgme_data_release(textd);
+	return rc;
+}
+
+/* Where a marker starts a line in t[0..len), from offset from; or -1. */
+static long line_marker(const char *t, size_t len, size_t from, const char *mark)
+{
+	size_t ml = strlen(mark);
+
+	while (from + ml <= len) {
+		const char *p = memmem(t + from, len - from, mark, ml);
+		if (!p)
+			return -1;
+		if (p == t || p[-1] == '\n' || p[-1] == '\r')
+			return p - t;
+		from = (size_t)(p - t) + 1;
+	}
+	return -1;
+}
+
+static int only_space(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
+int crypto_verify_inline(struct crypto *c, const char *text, size_t len, const char *expected_fpr,
+			 struct sig_result *r, struct strbuf *err)
+{
+	gpgme_data_t sigd = NULL, plain = NULL;
+	gpgme_error_t e;
+	char expected[41] = "";
+	long begin, end;
+	size_t stop;
+	int rc = -1;
+
+	if (!fpr_normalise(expected_fpr, expected))
+		expected[0] = '\0';
+	result_init(r, expected);
+	if (expected_fpr && *expected_fpr && !expected[0])
+		r->matches_poc = 0;
+	begin = text ? line_marker(text, len, 0, SIG_MARK_BEGIN) : -1;
+	end = begin < 0 ? -1 : line_marker(text, len, (size_t)begin, SIG_MARK_END);
+	if (end < 0) {
+		snprintf(r->reason, sizeof(r->reason), "no cleartext signature");
+		return 0;
+	}
+	stop = (size_t)end + strlen(SIG_MARK_END);
+	while (stop < len && text[stop] != '\n')
+		stop++;
+	if (stop < len)
+		stop++;
+	if ((e = gpgme_data_new_from_mem(&sigd, text + begin, stop - (size_t)begin, 0)) != 0 ||
+	    (e = gpgme_data_new(&plain)) != 0) {
+		gpg_error_set(err, "cannot set up verification", e);
+		goto out;
+	}
+	rc = verify_run(c, sigd, NULL, plain, expected, r, err);
+	if (rc == 0 && expected_fpr && *expected_fpr && !expected[0])
+		r->matches_poc = 0;
+	if (rc == 0 && (!only_space(text, (size_t)begin) || !only_space(text + stop, len - stop))) {
+		size_t rl = strlen(r->reason);
+		snprintf(r->reason + rl, sizeof(r->reason) - rl,
+			 "; the text around the signed block is not signed");
+	}
+out:
+	gpgme_data_release(sigd);
+	gpgme_data_release(plain);
+	return rc;
+}
+
+/* The signature checked out over this form: the form was the signed one. */
+static int form_verified(enum sig_status s)
+{
+	return s == SIG_GOOD || s == SIG_EXPIRED_KEY || s == SIG_REVOKED_KEY;
+}
+
+/* Says in r->reason which of Exchange's changes were undone: how (the
+ * message's shape) and what (a line form), either may be NULL. */
+static void add_repair(struct sig_result *r, const char *how, const char *what)
+{
+	size_t rl = strlen(r->reason);
+
+	snprintf(r->reason + rl, sizeof(r->reason) - rl,
+		 "; verified after undoing Exchange's %s%s%s%s%s", how ? how : "",
+		 how && what ? " and " : "", what ? "line-end changes (" : "", what ? what : "",
+		 what ? ")" : "");
+}
+
+/* Exact bytes, then the repaired line forms; *r is the exact result unless
+ * a form verified. */
+static int verify_forms(struct crypto *c, const char *data, size_t len, const void *sig,
+			size_t siglen, const char *expected_fpr, const char *how,
+			struct sig_result *r, struct strbuf *err)
+{
+	struct pgpmime_form forms[PGPMIME_FIX_MAX_FORMS];
+	struct sig_result alt;
+	size_t n;
+	int rc = 0;
+
+	if (crypto_verify_detached(c, data, len, sig, siglen, expected_fpr, r, err) < 0)
+		return -1;
+	if (r->status != SIG_BAD) {
+		if (how && form_verified(r->status))
+			add_repair(r, how, NULL);
+		return 0;
+	}
+	n = pgpmime_fix_forms(data, len, forms);
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = crypto_verify_detached(c, forms[i].data.buf, forms[i].data.len, sig,
+						 siglen, expected_fpr, &alt, err)) < 0)
+			break;
+		if (form_verified(alt.status)) {
+			*r = alt;
+			add_repair(r, how, forms[i].what);
+			break;
+		}
+	}
+	pgpmime_fix_forms_release(forms, n);
+	return rc;
+}
+
+int crypto_verify_tolerant(struct crypto *c, const void *data, size_t len, const void *sig,
+			   size_t siglen, const char *raw, size_t rawlen, const char *expected_fpr,
+			   struct sig_result *r, struct strbuf *err)
+{
+	struct strbuf md = STRBUF_INIT, ms = STRBUF_INIT, why = STRBUF_INIT;
+	int rc = 0;
+
+	if (data && sig && siglen)
+		return verify_forms(c, data, len, sig, siglen, expected_fpr, NULL, r, err);
+	if (crypto_verify_detached(c, NULL, 0, NULL, 0, expected_fpr, r, err) < 0)
+		return -1;
+	snprintf(r->reason, sizeof(r->reason), "no PGP/MIME signature");
+	if (raw && pgpmime_fix_mixed_up(raw, rawlen, &md, &ms, &why) == 0)
+		rc = verify_forms(c, md.buf, md.len, ms.buf, ms.len, expected_fpr,
+				  "multipart/mixed rewrite", r, err);
+	sb_release(&md);
+	sb_release(&ms);
+	sb_release(&why);
+	return rc;
+}
+
+int crypto_verify_reply(struct crypto *c, const struct mime_msg *m, const char *raw, size_t rawlen,
+			const char *expected_fpr, struct sig_result *r, struct strbuf *err)
+{
+	if (m->pgp_signed)
+		return crypto_verify_tolerant(c, m->signed_data.buf, m->signed_data.len,
+					      m->signature.buf, m->signature.len, NULL, 0,
+					      expected_fpr, r, err);
+	if (crypto_verify_tolerant(c, NULL, 0, NULL, 0, raw, rawlen, expected_fpr, r, err) < 0)
+		return -1;
+	if (r->status == SIG_NONE && m->inline_signed)
+		return crypto_verify_inline(c, m->text.buf, m->text.len, expected_fpr, r, err);
+	return 0;
 }
