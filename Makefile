@@ -28,7 +28,9 @@ LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS) -lpthread
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
-             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c src/tlscheck.c src/smtp.c src/cycle.c src/outbox.c src/mime.c src/classify.c src/imap.c src/match.c src/ingest.c src/pgpmime_fix.c
+             src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c \
+             src/tlscheck.c src/smtp.c src/cycle.c src/outbox.c src/mime.c src/classify.c \
+             src/imap.c src/match.c src/ingest.c src/pgpmime_fix.c
 CLI_SRC    = $(wildcard src/cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 
@@ -63,11 +65,13 @@ $(B)/san/pocgate: $(SAN_OBJ) $(call obj,san,$(CLI_SRC))
 
 $(B)/o/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 $(B)/tests/test-%: $(B)/o/tests/unit/test-%.o $(LIB_OBJ)
 	@mkdir -p $(dir $@)

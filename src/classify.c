@@ -74,23 +74,83 @@ static void signal_add(struct classification *c, const char *label, const char *
 	sb_addf(&c->signals, "%s%s%s", label, v, after);
 }
 
-/* A lower-case copy (ASCII letters only; UTF-8 passes through) with every
- * run of white space, line breaks included, as one space: phrases are
- * found even where a line was wrapped inside them. */
+/* The lower-case form of a code point in the scripts the phrases use:
+ * Latin, Latin-1, Latin Extended-A, Greek, Cyrillic (no locale needed). */
+static unsigned lower_cp(unsigned c)
+{
+	if (c < 0x80)
+		return (unsigned)tolower((int)c);
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 0x20;
+	if (c >= 0x100 && c <= 0x17f && !(c & 1) && c != 0x130)
+		return c + 1;
+	if (c >= 0x391 && c <= 0x3a9)
+		return c + 0x20;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+/* Appends code point c as UTF-8. */
+static char *put_cp(char *w, unsigned c)
+{
+	if (c < 0x80) {
+		*w++ = (char)c;
+	} else if (c < 0x800) {
+		*w++ = (char)(0xc0 | (c >> 6));
+		*w++ = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		*w++ = (char)(0xe0 | (c >> 12));
+		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (c & 0x3f));
+	} else {
+		*w++ = (char)(0xf0 | (c >> 18));
+		*w++ = (char)(0x80 | ((c >> 12) & 0x3f));
+		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (c & 0x3f));
+	}
+	return w;
+}
+
+/* A lower-case copy of UTF-8 text (see lower_cp()) with every run of white
+ * space, line breaks included, as one space: phrases are found even where a
+ * line was wrapped inside them. Lower-casing never lengthens UTF-8 here. */
 static char *lower(const char *s)
 {
-	char *l = xstrdup(s ? s : ""), *w = l;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	char *l = xmalloc(strlen((const char *)p) + 1), *w = l;
 	int space = 0;
 
-	for (const char *p = l; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+	while (*p) {
+		unsigned c = *p;
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 1; /* mime.c hands valid UTF-8; stay safe anyway */
+		if (n > 1)
+			c = n == 2 ? (c & 0x1f) << 6 | (p[1] & 0x3f) :
+			    n == 3 ? (c & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f) :
+				     (c & 0x07) << 18 | (p[1] & 0x3f) << 12 | (p[2] & 0x3f) << 6 |
+					     (p[3] & 0x3f);
+		p += n;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = 1;
 			continue;
 		}
 		if (space && w > l)
 			*w++ = ' ';
 		space = 0;
-		*w++ = (char)tolower((unsigned char)*p);
+		unsigned lc = lower_cp(c);
+		if (n == 1 || lc == c) {
+			memcpy(w, p - n, n);
+			w += n;
+			if (n == 1)
+				w[-1] = (char)lc;
+		} else {
+			w = put_cp(w, lc);
+		}
 	}
 	*w = '\0';
 	return l;
@@ -184,22 +244,33 @@ static const char *const auto_subjects[] = {
 	"automatiska", "automātiska", "automatisk", "automaattinen", "automatikus", "automatyczna",
 	"automatická", "otomatik", "odpowiedź automatyczna", "poza biurem", "fora do escritório",
 	"we have received your", "we received your", "ticket", "request received",
+	"accusé de réception", "acuse de recibo",
 	"your request", "your message has been received", "thank you for contacting",
 	"thank you for your email", "thank you for your message", "acknowledg", NULL,
 };
 
+/* Said only by people as well: a signal, never enough alone. */
+static const char *const auto_body_weak[] = {
+	"i will be out", "i will return", "limited access to email", "limited access to e-mail",
+	"i am away", "i'm away", "do not reply to this", "de retour le", "je serai de retour",
+	"вернусь", "estaré de vuelta", NULL,
+};
+
 static const char *const auto_body[] = {
-	"i am out of the office", "i'm out of the office", "i am currently out", "i am away",
-	"i'm away", "out of office", "i will be out", "i am on leave", "i am on vacation",
-	"i will return", "limited access to email", "limited access to e-mail",
+	"i am out of the office", "i'm out of the office", "i am currently out",
+	"out of office", "i am on leave", "i am on vacation", "i am currently on leave",
 	"this is an automatic", "this is an automated", "automatically generated",
 	"auto-generated", "do not reply to this", "your message has been received",
 	"we have received your", "your ticket", "ticket number", "case number",
 	"allowed list", "whitelist", "approved senders", "verify your email", "click the link below to",
 	"je suis absent", "je serai absent", "actuellement absent", "réponse automatique",
-	"estoy fuera", "me encuentro fuera", "respuesta automática", "ich bin",
-	"abwesend", "я в отпуске", "в командировке", "нахожусь в отпуске", "автоматический ответ",
-	"我目前不在", "我正在休假", "自动回复", "أنا خارج المكتب", "رد تلقائي",
+	"en congé", "en congés", "absente du bureau", "absent du bureau", "accusé de réception",
+	"estoy fuera", "me encuentro fuera", "respuesta automática", "de vacaciones",
+	"estaré fuera", "acuse de recibo", "abwesend", "nicht im büro", "außer haus",
+	"я в отпуске", "в командировке", "нахожусь в отпуске", "автоматический ответ",
+	"отсутствую", "буду отсутствовать", "вне офиса", "подтверждение получения",
+	"我目前不在", "我正在休假", "休假中", "不在办公室", "自动回复", "أنا خارج المكتب",
+	"رد تلقائي", "في إجازة",
 	"please confirm that you are human", "verify that you are human", "challenge", NULL,
 };
 
@@ -376,7 +447,8 @@ static char *own_text(const char *text, size_t max)
 	static const char *const markers[] = {
 		"-----original message-----", "----- original message -----", "________________",
 		" wrote:", " a écrit :", " a écrit:", " escribió:", " написал", "写道", "كتب",
-		"-----ursprüngliche nachricht-----", "de :", "from:", "von:", NULL,
+		"-----ursprüngliche nachricht-----", "de :", "from:", "von:", "от:", "发件人",
+		"من:", "de:", "da:", NULL,
 	};
 	struct strbuf out = STRBUF_INIT;
 	const char *p = text;
@@ -389,7 +461,12 @@ static char *own_text(const char *text, size_t max)
 		const char *t = line;
 		while (*t == ' ' || *t == '\t')
 			t++;
-		int stop = find_any(line, markers) != NULL && out.len > 0;
+		size_t tl = strlen(t);
+		/* any language's "-----Original Message-----" line */
+		int dashes = tl >= 10 && strncmp(t, "-----", 5) == 0 &&
+			     strcmp(t + tl - 5 - (t[tl - 1] == '\r'), "-----") >= 0 &&
+			     strstr(t + 5, "-----") != NULL;
+		int stop = (dashes || find_any(line, markers) != NULL) && out.len > 0;
 		if (stop) {
 			free(line);
 			break;
@@ -415,6 +492,7 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 {
 	char *subj = lower(m->subject), *prec = lower(m->precedence), *text;
 	const char *first = NULL, *hit;
+	int weak = 0;
 
 	if (m->auto_submitted && strncasecmp(m->auto_submitted, "no", 2) != 0) {
 		signal_add(c, "Auto-Submitted: ", m->auto_submitted, "");
@@ -431,6 +509,7 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		/* mailing lists and shared mailboxes set these on people's mail too:
 		 * recorded, but not enough alone */
 		signal_add(c, "Precedence: ", m->precedence, " (weak)");
+		weak++;
 	}
 	if (m->from && (strncmp(m->from, "noreply", 7) == 0 || strncmp(m->from, "no-reply", 8) == 0 ||
 			strncmp(m->from, "no_reply", 8) == 0 || strncmp(m->from, "donotreply", 10) == 0 ||
@@ -453,9 +532,15 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		signal_add(c, "text says '", hit, "'");
 		first = first ? first : "text";
 	}
+	if ((hit = find_any(text, auto_body_weak)) != NULL) {
+		signal_add(c, "text says '", hit, "' (weak)");
+		weak++;
+	}
 	free(text);
 	free(subj);
 	free(prec);
+	if (!first && weak >= 2)
+		first = "weak signals together";
 	if (!first)
 		return 0;
 	decide(c, VERDICT_AUTO_REPLY, "auto-reply");
@@ -470,12 +555,16 @@ void classify(const struct mime_msg *m, struct classification *c)
 {
 	sb_reset(&c->reason);
 	sb_reset(&c->signals);
-	if (m->malformed && (!strcmp(m->malformed_reason, "empty message") ||
-			     !strcmp(m->malformed_reason, "no header fields"))) {
+	if (m->malformed) {
 		if (m->text.len && (rule_bounce(m, c) || rule_auto(m, c)))
 			return;
 		decide(c, VERDICT_MALFORMED, "malformed");
 		sb_addstr(&c->reason, m->malformed_reason);
+		return;
+	}
+	if (m->report_type && strcasecmp(m->report_type, "disposition-notification") == 0) {
+		decide(c, VERDICT_AUTO_REPLY, "mdn");
+		sb_addstr(&c->reason, "a read receipt (RFC 8098 disposition notification)");
 		return;
 	}
 	if (rule_dsn(m, c) || rule_bounce(m, c) || rule_auto(m, c))

@@ -678,7 +678,11 @@ int crypto_verify_reply(struct crypto *c, const struct mime_msg *m, const char *
 					      expected_fpr, r, err);
 	if (crypto_verify_tolerant(c, NULL, 0, NULL, 0, raw, rawlen, expected_fpr, r, err) < 0)
 		return -1;
-	if (r->status == SIG_NONE && m->inline_signed)
-		return crypto_verify_inline(c, m->text.buf, m->text.len, expected_fpr, r, err);
+	if (r->status == SIG_NONE && m->inline_signed) {
+		/* the part's own bytes when mime.c kept them: the UTF-8 text is a
+		 * conversion, which a signature over another charset cannot match */
+		const struct strbuf *t = m->inline_data.len ? &m->inline_data : &m->text;
+		return crypto_verify_inline(c, t->buf, t->len, expected_fpr, r, err);
+	}
 	return 0;
 }

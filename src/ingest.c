@@ -36,6 +36,7 @@
 #include <pocgate/audit.h>
 #include <pocgate/classify.h>
 #include <pocgate/conf.h>
+#include <pocgate/crypto.h>
 #include <pocgate/imap.h>
 #include <pocgate/log.h>
 #include <pocgate/match.h>
@@ -115,14 +116,17 @@ out:
 }
 
 /* Records one message inside the open transaction. */
-static int process(struct store *st, const char *folder, int64_t uidvalidity, int64_t uid,
-		   const char *raw, size_t len, size_t size, int64_t received, int64_t now,
-		   const char *actor, struct ingest_result *res, struct strbuf *err)
+static int process(struct store *st, struct crypto *verify, const char *folder,
+		   int64_t uidvalidity, int64_t uid, const char *raw, size_t len, size_t size,
+		   int64_t received, int64_t now, const char *actor, struct ingest_result *res,
+		   struct strbuf *err)
 {
 	char hash[AUDIT_HASH_HEX + 1], subject[80], *details;
 	struct mime_msg m;
 	struct classification cl;
 	struct found f = { 0 };
+	struct sig_result sig;
+	int has_sig = 0;
 	const char *new_state = NULL;
 	int too_large = raw == NULL, late = 0, r, rc = -1;
 	int64_t id;
@@ -155,6 +159,13 @@ static int process(struct store *st, const char *folder, int64_t uidvalidity, in
 		if (find_ping(st, &m, cl.verdict, &f, err) < 0)
 			goto out;
 	}
+	if (!too_large && verify && (m.pgp_signed || m.inline_signed)) {
+		if (crypto_verify_reply(verify, &m, raw, len,
+					f.have && *f.ping.fingerprint ? f.ping.fingerprint : NULL, &sig,
+					err) < 0)
+			goto out;
+		has_sig = sig.status != SIG_NONE;
+	}
 	if (f.have) {
 		late = received > f.ping.deadline;
 		new_state = match_transition(cl.verdict, f.ping.state, late);
@@ -183,16 +194,20 @@ static int process(struct store *st, const char *folder, int64_t uidvalidity, in
 		.match_evidence = f.evidence.len ? f.evidence.buf : NULL,
 		.review = f.review,
 		.late = late,
+		.sig_status = has_sig ? sig_status_name(sig.status) : NULL,
+		.sig_fingerprint = has_sig && *sig.fingerprint ? sig.fingerprint : NULL,
+		.sig_reason = has_sig ? sig.reason : NULL,
 	};
 	if (store_inbound_add(st, &in, &id, err) < 0)
 		goto out;
 	snprintf(subject, sizeof(subject), "inbound %lld", (long long)id);
-	details = audit_json("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
+	details = audit_json("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:s?}",
 			     "folder", folder, "uid", (long long)uid, "message_id", m.message_id,
 			     "from", m.from, "verdict", verdict_name(cl.verdict), "reason",
 			     cl.reason.buf, "reference", f.have ? f.ping.reference : NULL, "match",
 			     f.have ? f.kind : NULL, "evidence", f.evidence.len ? f.evidence.buf : NULL,
-			     "state", new_state, "review", f.review);
+			     "state", new_state, "review", f.review, "signature",
+			     has_sig ? sig.reason : NULL);
 	r = store_event_append(st, now, actor, "message.received", subject, details, err);
 	free(details);
 	if (r < 0)
@@ -215,8 +230,8 @@ out:
 	return rc;
 }
 
-int ingest_run(struct store *st, const struct conf *conf, struct imap *im, int64_t now,
-	       const char *actor, struct ingest_result *res, struct strbuf *err)
+int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struct crypto *verify,
+	       int64_t now, const char *actor, struct ingest_result *res, struct strbuf *err)
 {
 	const char *folder = conf->imap_folder;
 	struct strbuf msg = STRBUF_INIT;
@@ -247,7 +262,7 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, int64
 		if (!in_tx && store_begin(st, err) < 0)
 			goto out;
 		in_tx++;
-		if (fr == 0 && process(st, folder, uidvalidity, uids[i],
+		if (fr == 0 && process(st, verify, folder, uidvalidity, uids[i],
 				       size > INGEST_MAX_SIZE ? NULL : msg.buf, msg.len, size,
 				       received ? received : now, now, actor, res, err) < 0)
 			goto out;

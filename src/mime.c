@@ -137,7 +137,22 @@ struct hblock {
 	struct strbuf text;	/* unfolded, NUL-separated "name\0value\0" */
 	struct hfield v[256];
 	size_t n;
+	int ended;		/* the block ended with an empty line */
 };
+
+/* A field name is printable ASCII without spaces (RFC 5322 ftext);
+ * trailing white space before the colon is tolerated. */
+static int field_name_ok(const char *p, size_t n)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 33 || (unsigned char)p[i] > 126)
+			return 0;
+	return 1;
+}
 
 /* Reads the header block at the start of data (up to the first empty line),
  * unfolding continuation lines. Returns the offset of the body. */
@@ -147,6 +162,7 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 	size_t starts[256];
 
 	h->n = 0;
+	h->ended = 0;
 	sb_init(&h->text, 0);
 	while (i < len) {
 		size_t eol = i;
@@ -156,6 +172,7 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 		size_t next = eol < len ? eol + 1 : eol;
 		if (line_end == i) { /* empty line: the body follows */
 			body = next;
+			h->ended = 1;
 			break;
 		}
 		if ((data[i] == ' ' || data[i] == '\t') && h->n) {
@@ -167,7 +184,8 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 			}
 		} else {
 			const char *colon = memchr(data + i, ':', line_end - i);
-			if (!colon) { /* not a header line: the header block ended badly */
+			if (!colon || !field_name_ok(data + i, (size_t)(colon - (data + i)))) {
+				/* not a header line: the header block ended badly */
 				body = i;
 				break;
 			}
@@ -352,8 +370,30 @@ static void note_charset(struct mime_msg *m, const char *cs)
 	sb_addstr(&m->charsets, lower);
 }
 
-/* Appends text in charset cs to out as UTF-8. */
+static void add_text_uncapped(struct mime_msg *m, struct strbuf *out, const char *s, size_t n,
+			      const char *cs);
+
+/* Cuts out back to at most MIME_MAX_TEXT bytes, at a character boundary. */
+static void cap_text(struct strbuf *out)
+{
+	size_t n = MIME_MAX_TEXT;
+
+	if (out->len <= n)
+		return;
+	while (n > 0 && ((unsigned char)out->buf[n] & 0xc0) == 0x80)
+		n--;
+	sb_setlen(out, n);
+}
+
+/* Appends text in charset cs to out as UTF-8, at most MIME_MAX_TEXT bytes in all. */
 static void add_text(struct mime_msg *m, struct strbuf *out, const char *s, size_t n, const char *cs)
+{
+	add_text_uncapped(m, out, s, n, cs);
+	cap_text(out);
+}
+
+static void add_text_uncapped(struct mime_msg *m, struct strbuf *out, const char *s, size_t n,
+			      const char *cs)
 {
 	char *conv = NULL;
 
@@ -480,6 +520,37 @@ static void returned_headers(struct mime_msg *m, const char *s, size_t n)
 	sb_release(&h.text);
 }
 
+/* The Message-ID and reference of an enclosed message, from libetpan's
+ * parse of its header (the part's bytes begin with its own MIME fields). */
+static void returned_fields(struct mime_msg *m, struct mailimf_fields *f)
+{
+	if (!f)
+		return;
+	for (clistiter *it = clist_begin(f->fld_list); it; it = clist_next(it)) {
+		struct mailimf_field *fld = clist_content(it);
+		if (fld->fld_type == MAILIMF_FIELD_MESSAGE_ID && fld->fld_data.fld_message_id &&
+		    !m->original_message_id) {
+			const char *id = fld->fld_data.fld_message_id->mid_value;
+			struct strbuf sb = STRBUF_INIT;
+			if (id && strlen(id) < 996) {
+				sb_addch(&sb, '<');
+				add_utf8(&sb, id, strlen(id));
+				sb_addch(&sb, '>');
+				m->original_message_id = sb_detach(&sb, NULL);
+			}
+			sb_release(&sb);
+		} else if (fld->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD &&
+			   fld->fld_data.fld_optional_field && !m->original_reference &&
+			   fld->fld_data.fld_optional_field->fld_name &&
+			   strcasecmp(fld->fld_data.fld_optional_field->fld_name,
+				      "X-Pocgate-Reference") == 0 &&
+			   fld->fld_data.fld_optional_field->fld_value) {
+			const char *v = fld->fld_data.fld_optional_field->fld_value;
+			m->original_reference = dup_utf8(v, strcspn(v, " \t\r\n"));
+		}
+	}
+}
+
 struct walk {
 	struct mime_msg *m;
 	int enclosed;		/* inside a message/rfc822: not this message's text */
@@ -517,7 +588,7 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it), idx++) {
 			struct mailmime *child = clist_content(it);
 			if (is_signed && proto && strcasecmp(proto, "application/pgp-signature") == 0 &&
-			    !m->pgp_signed && child->mm_mime_start) {
+			    !m->pgp_signed && !w->enclosed && child->mm_mime_start) {
 				if (idx == 0) {
 					sb_add(&m->signed_data, child->mm_mime_start, child->mm_length);
 				} else if (idx == 1) {
@@ -537,13 +608,13 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 		break;
 	}
 	case MAILMIME_MESSAGE:
-		if (depth > 0 && mm->mm_mime_start) {
+		if (depth > 0) {
 			/* an enclosed message (message/rfc822): a returned or forwarded one */
-			returned_headers(m, mm->mm_mime_start, mm->mm_length);
+			returned_fields(m, mm->mm_data.mm_message.mm_fields);
 			w->enclosed++;
 		}
 		walk(w, mm->mm_data.mm_message.mm_msg_mime, depth + 1);
-		if (depth > 0 && mm->mm_mime_start)
+		if (depth > 0)
 			w->enclosed--;
 		break;
 	case MAILMIME_SINGLE: {
@@ -556,6 +627,10 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 		if (w->enclosed && (strncmp(w->ct.buf, "text/", 5) == 0)) {
 			/* a returned or forwarded message's text is not this one's */
 		} else if (strcmp(w->ct.buf, "text/plain") == 0) {
+			/* a cleartext signature covers the bytes as sent, not our UTF-8 */
+			if (!m->inline_data.len && bl < MIME_MAX_TEXT &&
+			    memmem(b, bl, "-----BEGIN PGP SIGNED MESSAGE-----", 34))
+				sb_add(&m->inline_data, b, bl);
 			if (m->text.len)
 				sb_addch(&m->text, '\n');
 			add_text(m, &m->text, b, bl, cs);
@@ -617,6 +692,7 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	sb_init(&m->charsets, 0);
 	sb_init(&m->signed_data, 0);
 	sb_init(&m->signature, 0);
+	sb_init(&m->inline_data, 0);
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	sb_init(&w.html, 0);
@@ -636,6 +712,11 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 		goto out;
 	}
 	read_top_headers(m, &h);
+	if (!h.ended && body >= crlf.len)
+		set_reason(m, "the message ends inside its header");
+	else if (!hget(&h, "From") && !hget(&h, "Date") && !hget(&h, "Subject") &&
+		 !hget(&h, "To") && !hget(&h, "Message-ID") && !hget(&h, "Received"))
+		set_reason(m, "no message header fields (From, Date, Subject, To...)");
 	{
 		const char *ct = hget(&h, "Content-Type");
 		struct strbuf sb = STRBUF_INIT;
@@ -649,8 +730,6 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 		m->content_type = sb_detach(&sb, NULL);
 	}
 	sb_release(&h.text);
-	if (!m->from)
-		set_reason(m, "no From field");
 
 	if (mailmime_parse(crlf.buf + skip, crlf.len - skip, &idx, &root) != MAILIMF_NO_ERROR || !root) {
 		set_reason(m, "the MIME structure cannot be parsed");
@@ -658,8 +737,10 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 		goto out;
 	}
 	walk(&w, root, 0);
-	if (!w.plain_seen && w.html.len)
+	if (!w.plain_seen && w.html.len) {
 		sb_add(&m->text, w.html.buf, w.html.len);
+		cap_text(&m->text);
+	}
 	if (strstr(m->text.buf, "-----BEGIN PGP SIGNED MESSAGE-----"))
 		m->inline_signed = 1;
 out:
@@ -688,4 +769,5 @@ void mime_release(struct mime_msg *m)
 	sb_release(&m->charsets);
 	sb_release(&m->signed_data);
 	sb_release(&m->signature);
+	sb_release(&m->inline_data);
 }

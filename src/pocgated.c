@@ -30,6 +30,7 @@
 #include <poll.h>
 
 #include <pocgate/conf.h>
+#include <pocgate/crypto.h>
 #include <pocgate/cycle.h>
 #include <pocgate/imap.h>
 #include <pocgate/ingest.h>
@@ -130,18 +131,23 @@ out:
  * failure the connection is dropped, to be made again next time. */
 static int read_mailbox(const struct conf *conf, struct store *store, struct imap **im)
 {
+	static struct crypto *verify; /* one for the process: opening one spawns gpg */
 	struct strbuf err = STRBUF_INIT;
 	struct ingest_result r;
 	int rc = 0;
 
 	if (!conf->imap.user)
 		return 0; /* no mailbox configured: sending only */
+	if (!verify && crypto_open_verify(conf->signing_gnupghome, &verify, &err) < 0) {
+		msg_warn("%s; signed replies are recorded unverified", err.buf);
+		sb_reset(&err);
+	}
 	if (!*im && imap_open(&conf->imap, im, &err) < 0) {
 		msg_error("%s; replies are not read until it works", err.buf);
 		rc = EX_TEMPFAIL;
 		goto out;
 	}
-	if (ingest_run(store, conf, *im, utc_now(), "pocgated", &r, &err) < 0) {
+	if (ingest_run(store, conf, *im, verify, utc_now(), "pocgated", &r, &err) < 0) {
 		msg_error("%s; the mailbox will be read again", err.buf);
 		imap_close(im);
 		rc = EX_TEMPFAIL;

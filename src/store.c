@@ -296,9 +296,13 @@ static const char *const stmt_sql[S_COUNT] = {
 			       " WHERE id = ?1",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
-		     "  LIMIT 1), " CONTACT_COLS
+		     "  LIMIT 1), " CONTACT_COLS ", i.verdict, i.match_kind, i.match_evidence,"
+		     " i.sig_status, i.sig_reason, i.review"
 		     " FROM ping p JOIN contact c ON c.id = p.contact_id"
-		     " JOIN state s ON s.code = c.state WHERE p.cycle_id = ?1" CONTACT_ORDER,
+		     " JOIN state s ON s.code = c.state"
+		     " LEFT JOIN inbound i ON i.id = (SELECT max(id) FROM inbound WHERE ping_id = p.id"
+		     "  AND verdict <> 'bounce-soft')"
+		     " WHERE p.cycle_id = ?1" CONTACT_ORDER,
 };
 
 struct store {
@@ -1000,6 +1004,12 @@ int store_status_foreach(struct store *st, int64_t cycle_id,
 			.last_reply = (const char *)sqlite3_column_text(s, 5),
 		};
 		contact_from_cols(s, 6, &r.contact);
+		r.verdict = (const char *)sqlite3_column_text(s, 21);
+		r.match_kind = (const char *)sqlite3_column_text(s, 22);
+		r.evidence = (const char *)sqlite3_column_text(s, 23);
+		r.sig_status = (const char *)sqlite3_column_text(s, 24);
+		r.sig_reason = (const char *)sqlite3_column_text(s, 25);
+		r.review = sqlite3_column_int(s, 26);
 		stop = fn(&r, ctx);
 		contact_release(&r.contact);
 	}

@@ -11,6 +11,7 @@
 struct conf;
 struct store;
 struct imap;
+struct crypto;
 
 #define INGEST_MAX_SIZE (25u << 20) /* larger messages are recorded, not parsed */
 
@@ -26,10 +27,12 @@ struct ingest_result {
  * crash at any point neither loses nor double-counts a message): the
  * message's verdict and why, the ping it answers and the evidence, the
  * ping's new state, and an audit event. Transactions hold up to a batch of
- * messages. When the folder's UIDVALIDITY changed, it is read again from
+ * messages. Signed messages are verified with verify (a verification
+ * context; NULL: not verified) and the signer compared with the POC's key
+ * from the directory. When the folder's UIDVALIDITY changed, it is read again from
  * the start and messages already recorded (same content) are skipped.
  */
-int ingest_run(struct store *st, const struct conf *conf, struct imap *im, int64_t now,
-	       const char *actor, struct ingest_result *res, struct strbuf *err);
+int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struct crypto *verify,
+	       int64_t now, const char *actor, struct ingest_result *res, struct strbuf *err);
 
 #endif

@@ -60,6 +60,8 @@ struct mime_msg {
 	struct strbuf signed_data;
 	struct strbuf signature;
 	int inline_signed;		/* "-----BEGIN PGP SIGNED MESSAGE-----" */
+	struct strbuf inline_data;	/* that text/plain part as sent: transfer
+					   encoding undone, charset untouched */
 	size_t parts;
 };
 

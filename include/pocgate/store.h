@@ -142,6 +142,9 @@ struct store_status {
 	int64_t state_at;
 	const char *last_reply;	/* borrowed, may be NULL: the last SMTP reply */
 	struct contact contact;	/* borrowed */
+	/* the latest message that answered it (NULL when none) */
+	const char *verdict, *match_kind, *evidence, *sig_status, *sig_reason;
+	int review;
 };
 int store_status_foreach(struct store *st, int64_t cycle_id,
 			 int (*fn)(const struct store_status *, void *), void *ctx, struct strbuf *err);

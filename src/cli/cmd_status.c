@@ -49,16 +49,21 @@ static int status_row(const struct store_status *r, void *vctx)
 	case EXPORT_JSON:
 		json_array_append_new(
 			x->array,
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "contact",
-				  (json_int_t)c->id, "state", c->state, "role",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+				  "s:s?, s:s?, s:b}",
+				  "contact", (json_int_t)c->id, "state", c->state, "role",
 				  contact_role_name(c->role), "entity", c->entity, "email", mail,
 				  "reference", r->reference, "status", r->state, "since", since,
-				  "last_reply", r->last_reply));
+				  "last_reply", r->last_reply, "answer", r->verdict, "match",
+				  r->match_kind, "evidence", r->evidence, "signature", r->sig_status,
+				  "signature_detail", r->sig_reason, "review", r->review));
 		break;
 	case EXPORT_CSV: {
 		char id[24];
 		const char *v[] = { id, c->state, contact_role_name(c->role), c->entity, mail,
-				    r->reference, r->state, since, r->last_reply ? r->last_reply : "" };
+				    r->reference, r->state, since, r->last_reply ? r->last_reply : "",
+				    r->match_kind ? r->match_kind : "", r->evidence ? r->evidence : "",
+				    r->sig_status ? r->sig_status : "", r->review ? "yes" : "" };
 		snprintf(id, sizeof(id), "%lld", (long long)c->id);
 		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 			if (i)
@@ -70,8 +75,11 @@ static int status_row(const struct store_status *r, void *vctx)
 		break;
 	}
 	case EXPORT_TABLE:
-		printf("%-5lld %-5s %-10s %-34.34s %-24s %-14s %.16s\n", (long long)c->id, c->state,
-		       contact_role_name(c->role), mail, r->reference, r->state, since);
+		printf("%-5lld %-5s %-10s %-34.34s %-24s %-14s %.16s%s%s%s%s\n", (long long)c->id,
+		       c->state, contact_role_name(c->role), mail, r->reference, r->state, since,
+		       r->match_kind && !strcmp(r->match_kind, "sender") ? "  by sender (weaker)" : "",
+		       r->sig_status ? "  signature " : "", r->sig_status ? r->sig_status : "",
+		       r->review ? "  REVIEW" : "");
 		break;
 	}
 	sb_release(&line);
@@ -125,7 +133,8 @@ static int status_cmd(struct cli *cli, int argc, char **argv)
 		printf("%-5s %-5s %-10s %-34s %-24s %-14s %s\n", "ID", "STATE", "ROLE", "E-MAIL",
 		       "REFERENCE", "STATUS", "SINCE");
 	} else if (x.fmt == EXPORT_CSV) {
-		printf("id,state,role,entity,email,reference,status,since,last_reply\r\n");
+		printf("id,state,role,entity,email,reference,status,since,last_reply,match,evidence,"
+		       "signature,review\r\n");
 	} else {
 		x.array = json_array();
 	}

@@ -157,7 +157,7 @@ static void defaults_are_applied_to_a_minimal_configuration(void)
 	CHECK_STR(fx.problems.buf, "");
 	CHECK(fx.conf != NULL);
 	if (fx.conf) {
-		CHECK_STR(fx.conf->templates, "/usr/share/pocgate/templates");
+		CHECK_STR(fx.conf->templates, POCGATE_TEMPLATES_DIR); /* from the Makefile: PREFIX */
 		CHECK(fx.conf->log_level == LOG_LVL_INFO);
 		CHECK(fx.conf->response_window == 172800);
 		CHECK(fx.conf->reminder == 86400);
