@@ -52,6 +52,16 @@ const char *verdict_name(enum verdict v)
 	return verdict_names[v];
 }
 
+int verdict_parse(const char *name, enum verdict *v)
+{
+	for (size_t i = 0; name && i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++)
+		if (strcmp(name, verdict_names[i]) == 0) {
+			*v = (enum verdict)i;
+			return 0;
+		}
+	return -1;
+}
+
 void classification_init(struct classification *c)
 {
 	c->verdict = VERDICT_REPLY;

@@ -196,6 +196,12 @@ enum stmt_id {
 	S_PING_BY_REFERENCE,
 	S_PINGS_BY_EMAIL,
 	S_CONTACT_VERIFIED,
+	S_INBOUND_LIST,
+	S_INBOUND_BY_UID,
+	S_INBOUND_BY_MESSAGE_ID,
+	S_INBOUND_BY_PING,
+	S_INBOUND_LINK,
+	S_OUTBOX_BY_PING,
 	S_COUNT
 };
 
@@ -294,6 +300,23 @@ static const char *const stmt_sql[S_COUNT] = {
 			     " ORDER BY p.id DESC LIMIT 2",
 	[S_CONTACT_VERIFIED] = "UPDATE contact SET verified_at = ?2, unverified_since = NULL"
 			       " WHERE id = ?1",
+#define INBOUND_COLS                                                                            \
+	"i.id, i.folder, i.uid, i.received_at, i.message_id, i.from_addr, i.subject, i.verdict,"  \
+	" i.rule, i.reason, i.signals, i.ping_id, i.match_kind, i.match_evidence, i.review,"     \
+	" i.late, i.sig_status, i.sig_fingerprint, i.sig_reason, p.reference, p.state"
+	[S_INBOUND_LIST] = "SELECT " INBOUND_COLS " FROM inbound i LEFT JOIN ping p ON p.id = i.ping_id"
+			   " WHERE ?1 = 0 OR i.ping_id IS NULL ORDER BY i.id",
+	[S_INBOUND_BY_UID] = "SELECT " INBOUND_COLS " FROM inbound i LEFT JOIN ping p ON p.id = i.ping_id"
+			     " WHERE i.folder = ?1 AND i.uid = ?2 ORDER BY i.uidvalidity DESC, i.id DESC"
+			     " LIMIT 1",
+	[S_INBOUND_BY_MESSAGE_ID] = "SELECT " INBOUND_COLS " FROM inbound i LEFT JOIN ping p"
+				    " ON p.id = i.ping_id WHERE i.message_id = ?1 ORDER BY i.id",
+	[S_INBOUND_BY_PING] = "SELECT " INBOUND_COLS " FROM inbound i LEFT JOIN ping p ON p.id = i.ping_id"
+			      " WHERE i.ping_id = ?1 ORDER BY i.id",
+	[S_INBOUND_LINK] = "UPDATE inbound SET ping_id = ?2, match_kind = ?3, match_evidence = ?4,"
+			   " review = 0 WHERE id = ?1",
+	[S_OUTBOX_BY_PING] = "SELECT kind, message_id, recipient, state, attempts, last_reply, created_at,"
+			     " submitted_at FROM outbox WHERE ping_id = ?1 ORDER BY id",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
 		     "  LIMIT 1), " CONTACT_COLS ", i.verdict, i.match_kind, i.match_evidence,"
@@ -1190,4 +1213,123 @@ int store_contact_verified(struct store *st, int64_t contact_id, int64_t at, str
 	sqlite3_bind_int64(s, 1, contact_id);
 	sqlite3_bind_int64(s, 2, at);
 	return stmt_done(st, s, err, "cannot record a verification");
+}
+
+static void inbound_from_row(sqlite3_stmt *s, struct store_inbound_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, 0);
+	r->folder = (const char *)sqlite3_column_text(s, 1);
+	r->uid = sqlite3_column_int64(s, 2);
+	r->received_at = sqlite3_column_int64(s, 3);
+	r->message_id = (const char *)sqlite3_column_text(s, 4);
+	r->from_addr = (const char *)sqlite3_column_text(s, 5);
+	r->subject = (const char *)sqlite3_column_text(s, 6);
+	r->verdict = (const char *)sqlite3_column_text(s, 7);
+	r->rule = (const char *)sqlite3_column_text(s, 8);
+	r->reason = (const char *)sqlite3_column_text(s, 9);
+	r->signals = (const char *)sqlite3_column_text(s, 10);
+	r->ping_id = sqlite3_column_int64(s, 11);
+	r->match_kind = (const char *)sqlite3_column_text(s, 12);
+	r->match_evidence = (const char *)sqlite3_column_text(s, 13);
+	r->review = sqlite3_column_int(s, 14);
+	r->late = sqlite3_column_int(s, 15);
+	r->sig_status = (const char *)sqlite3_column_text(s, 16);
+	r->sig_fingerprint = (const char *)sqlite3_column_text(s, 17);
+	r->sig_reason = (const char *)sqlite3_column_text(s, 18);
+	r->reference = (const char *)sqlite3_column_text(s, 19);
+	r->ping_state = (const char *)sqlite3_column_text(s, 20);
+}
+
+static int inbound_query(struct store *st, sqlite3_stmt *s, int (*fn)(const struct store_inbound_row *, void *),
+			 void *ctx, struct strbuf *err)
+{
+	int rc, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_inbound_row r;
+		inbound_from_row(s, &r);
+		stop = fn(&r, ctx);
+	}
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read incoming messages");
+	return 0;
+}
+
+int store_inbound_foreach(struct store *st, int unmatched_only,
+			  int (*fn)(const struct store_inbound_row *, void *), void *ctx,
+			  struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_INBOUND_LIST, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int(s, 1, unmatched_only);
+	return inbound_query(st, s, fn, ctx, err);
+}
+
+int store_inbound_find(struct store *st, const char *folder, int64_t uid, const char *message_id,
+		       int64_t ping_id, int (*fn)(const struct store_inbound_row *, void *), void *ctx,
+		       struct strbuf *err)
+{
+	sqlite3_stmt *s;
+
+	if (message_id) {
+		if (!(s = stmt_get(st, S_INBOUND_BY_MESSAGE_ID, err)))
+			return -1;
+		bind_text(s, 1, message_id);
+	} else if (ping_id) {
+		if (!(s = stmt_get(st, S_INBOUND_BY_PING, err)))
+			return -1;
+		sqlite3_bind_int64(s, 1, ping_id);
+	} else {
+		if (!(s = stmt_get(st, S_INBOUND_BY_UID, err)))
+			return -1;
+		bind_text(s, 1, folder);
+		sqlite3_bind_int64(s, 2, uid);
+	}
+	return inbound_query(st, s, fn, ctx, err);
+}
+
+int store_inbound_link(struct store *st, int64_t id, int64_t ping_id, const char *kind,
+		       const char *evidence, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_INBOUND_LINK, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, ping_id);
+	bind_text(s, 3, kind);
+	bind_text(s, 4, evidence);
+	return stmt_done(st, s, err, "cannot link a message to its ping");
+}
+
+int store_outbox_of_ping(struct store *st, int64_t ping_id,
+			 int (*fn)(const struct store_sent *, void *), void *ctx, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_BY_PING, err);
+	int rc, stop = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ping_id);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_sent r = {
+			.kind = (const char *)sqlite3_column_text(s, 0),
+			.message_id = (const char *)sqlite3_column_text(s, 1),
+			.recipient = (const char *)sqlite3_column_text(s, 2),
+			.state = (const char *)sqlite3_column_text(s, 3),
+			.attempts = sqlite3_column_int(s, 4),
+			.last_reply = (const char *)sqlite3_column_text(s, 5),
+			.created_at = sqlite3_column_int64(s, 6),
+			.submitted_at = sqlite3_column_int64(s, 7),
+		};
+		stop = fn(&r, ctx);
+	}
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the messages sent");
+	return 0;
 }

@@ -24,6 +24,8 @@ struct classification {
 };
 
 const char *verdict_name(enum verdict v);
+/* The verdict of a name from verdict_name(); -1 when unknown. */
+int verdict_parse(const char *name, enum verdict *v);
 
 void classification_init(struct classification *c);
 void classification_release(struct classification *c);

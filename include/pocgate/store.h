@@ -193,6 +193,36 @@ int store_ping_by_reference(struct store *st, const char *reference, struct stor
  * email_key, newest first, at most max. */
 int store_pings_open_by_email(struct store *st, const char *email_key, struct store_ping_ref *r,
 			      size_t max, size_t *n, struct strbuf *err);
+/* An incoming message as read back (all borrowed, valid during the call). */
+struct store_inbound_row {
+	int64_t id, uid, received_at, ping_id;
+	const char *folder, *message_id, *from_addr, *subject;
+	const char *verdict, *rule, *reason, *signals;
+	const char *match_kind, *match_evidence;
+	int review, late;
+	const char *sig_status, *sig_fingerprint, *sig_reason;
+	const char *reference, *ping_state;	/* of the matched ping, or NULL */
+};
+/* Every recorded message (only the unmatched ones when unmatched_only). */
+int store_inbound_foreach(struct store *st, int unmatched_only,
+			  int (*fn)(const struct store_inbound_row *, void *), void *ctx,
+			  struct strbuf *err);
+/* The messages with that Message-ID, or answering that ping, or (both
+ * NULL/0) the one with that UID in folder. */
+int store_inbound_find(struct store *st, const char *folder, int64_t uid, const char *message_id,
+		       int64_t ping_id, int (*fn)(const struct store_inbound_row *, void *), void *ctx,
+		       struct strbuf *err);
+/* Links a message to a ping by hand. */
+int store_inbound_link(struct store *st, int64_t id, int64_t ping_id, const char *kind,
+		       const char *evidence, struct strbuf *err);
+/* A message sent for a ping (borrowed, valid during the call). */
+struct store_sent {
+	const char *kind, *message_id, *recipient, *state, *last_reply;
+	int attempts;
+	int64_t created_at, submitted_at;
+};
+int store_outbox_of_ping(struct store *st, int64_t ping_id,
+			 int (*fn)(const struct store_sent *, void *), void *ctx, struct strbuf *err);
 /* Marks a contact verified at a time (and no longer flagged unverified). */
 int store_contact_verified(struct store *st, int64_t contact_id, int64_t at, struct strbuf *err);
 

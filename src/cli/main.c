@@ -48,6 +48,10 @@ static const struct command {
 	{ "cycle", cmd_cycle, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS,
 	  "start a ping cycle (queue, compose and sign the pings)" },
 	{ "status", cmd_status, NEED_CONFIG | NEED_STORE, "each POC's state in a cycle" },
+	{ "inbox", cmd_inbox, NEED_CONFIG | NEED_STORE, "messages read that answer no ping" },
+	{ "match", cmd_match, NEED_CONFIG | NEED_STORE, "link a message to its ping by hand" },
+	{ "explain", cmd_explain, NEED_CONFIG | NEED_STORE,
+	  "what pocgate made of a message or a ping, in plain words" },
 	{ "classify", cmd_classify, 0, "say what message files are (offline): bounce, auto-reply..." },
 	{ "audit", cmd_audit, NEED_CONFIG | NEED_STORE | HAS_SUBCMDS, "verify the audit chain" },
 };
