@@ -129,6 +129,9 @@ static const struct param params[] = {
 	  "time a POC has to reply to a ping" },
 	{ "cycle.reminder", P_DURATION, "\"24h\"", 0, 365 * DAY, 0, F(reminder),
 	  "send a reminder this long before the deadline (0s: none)" },
+	{ "cycle.escalation_delay", P_DURATION, "\"5m\"", 0, 7 * DAY, 0, F(escalation_delay),
+	  "wait this long after a POC becomes overdue or bounces before escalating, so that "
+	  "one State gets one message" },
 	{ "cycle.escalation_repeat", P_DURATION, "\"7d\"", 1, 365 * DAY, 0, F(escalation_repeat),
 	  "interval between escalations to a Permanent Mission" },
 	{ "cycle.escalation_max", P_INT, "3", 1, 100, 0, F(escalation_max),

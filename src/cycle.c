@@ -218,42 +218,54 @@ struct worker {
 	struct crypto *crypto;
 };
 
+int cycle_compose_message(const struct conf *conf, const struct tmpl_set *tmpl, struct crypto *cr,
+			  enum tmpl_kind kind, const char *languages, const struct tmpl_var *vars,
+			  size_t nvars, const char *to_name, const char *to_addr,
+			  const char *reference, int64_t now, struct strbuf *msg, struct strbuf *msgid,
+			  struct strbuf *err)
+{
+	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+	struct compose_msg m;
+	int rc = -1;
+
+	if (tmpl_render(tmpl, kind, languages, vars, nvars, &subject, &body, NULL, err) < 0)
+		goto out;
+	sb_reset(msgid);
+	compose_message_id(reference, conf->manager_address, msgid);
+	m = (struct compose_msg){
+		.date = now,
+		.from_name = conf->manager_name,
+		.from_addr = conf->manager_address,
+		.to_name = to_name,
+		.to_addr = to_addr,
+		.reply_to = conf->manager_reply_to ? conf->manager_reply_to : conf->manager_address,
+		.subject = subject.buf,
+		.body = body.buf,
+		.message_id = msgid->buf,
+		.reference = reference,
+	};
+	rc = compose_signed(cr, &m, msg, err);
+out:
+	sb_release(&subject);
+	sb_release(&body);
+	return rc;
+}
+
 static void compose_job(struct pool *pl, struct crypto *cr, struct job *j)
 {
 	const struct store_ping *p = j->ping;
 	const struct conf *conf = pl->conf;
 	struct tmpl_var vars[16];
-	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 	char dl[40];
 	size_t nv;
-	struct compose_msg m;
 
 	cycle_format_deadline(p->deadline, dl, sizeof(dl));
 	nv = cycle_ping_vars(&p->contact, p->reference, dl, pl->window, conf->manager_name, vars);
 	snprintf(j->to, sizeof(j->to), "%.*s", (int)strcspn(p->contact.email, ";"), p->contact.email);
-	if (tmpl_render(pl->tmpl, TMPL_PING, p->contact.languages, vars, nv, &subject, &body, NULL,
-			&j->err) < 0) {
+	if (cycle_compose_message(conf, pl->tmpl, cr, TMPL_PING, p->contact.languages, vars, nv,
+				  p->contact.name ? p->contact.name : p->contact.entity, j->to,
+				  p->reference, utc_now(), &j->msg, &j->msgid, &j->err) < 0)
 		j->failed = 1;
-		goto out;
-	}
-	compose_message_id(p->reference, conf->manager_address, &j->msgid);
-	m = (struct compose_msg){
-		.date = utc_now(),
-		.from_name = conf->manager_name,
-		.from_addr = conf->manager_address,
-		.to_name = p->contact.name ? p->contact.name : p->contact.entity,
-		.to_addr = j->to,
-		.reply_to = conf->manager_reply_to ? conf->manager_reply_to : conf->manager_address,
-		.subject = subject.buf,
-		.body = body.buf,
-		.message_id = j->msgid.buf,
-		.reference = p->reference,
-	};
-	if (compose_signed(cr, &m, &j->msg, &j->err) < 0)
-		j->failed = 1;
-out:
-	sb_release(&subject);
-	sb_release(&body);
 }
 
 static void *worker_main(void *arg)

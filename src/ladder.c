@@ -111,3 +111,30 @@ size_t ladder_plan(const struct ladder_conf *conf, const struct ladder_ping *p, 
 	}
 	return n;
 }
+
+static void earliest(int64_t *best, int64_t t, int64_t now)
+{
+	if (t > now && (*best == 0 || t < *best))
+		*best = t;
+}
+
+int64_t ladder_next(const struct ladder_conf *conf, const struct ladder_ping *p, size_t np,
+		    const struct ladder_state *st, size_t ns, int64_t now)
+{
+	int64_t best = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		if (waiting(p[i].status)) {
+			if (conf->reminder > 0 && !p[i].reminded)
+				earliest(&best, p[i].deadline - conf->reminder, now);
+			earliest(&best, p[i].deadline, now);
+		} else if (unresolved(p[i].status)) {
+			const struct ladder_state *s = state_of(st, ns, p[i].state_code);
+			if (!s || s->rounds == 0)
+				earliest(&best, p[i].status_at + conf->escalation_delay, now);
+			else
+				earliest(&best, s->last_at + conf->escalation_repeat, now);
+		}
+	}
+	return best;
+}

@@ -32,6 +32,7 @@
 #include <pocgate/conf.h>
 #include <pocgate/crypto.h>
 #include <pocgate/cycle.h>
+#include <pocgate/escalate.h>
 #include <pocgate/imap.h>
 #include <pocgate/ingest.h>
 #include <pocgate/log.h>
@@ -181,10 +182,45 @@ static void wake(int sig)
 
 /* Sleeps until something may be due: new mail (IDLE), the next queued
  * message's time, at most IDLE_MAX seconds, or a signal. */
+static int64_t ladder_next_due; /* from the last run of the ladder */
+
+/* Reminders, deadlines and escalations due now; the messages they queue
+ * go out with the next send_due(). Returns how many actions were taken. */
+static unsigned run_ladder(const struct conf *conf, struct store *store)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct tmpl_set *tmpl = NULL;
+	struct escalate_result r;
+	unsigned n = 0;
+
+	if (tmpl_load(conf->templates, &tmpl, &err) < 0) {
+		msg_error("templates in '%s' have problems; no reminder or escalation is sent:\n%s",
+			  conf->templates, err.buf);
+		goto out;
+	}
+	if (escalate_run(store, conf, tmpl, utc_now(), "pocgated", &r, &err) < 0) {
+		msg_error("%s", err.buf);
+		goto out;
+	}
+	ladder_next_due = r.next;
+	n = r.reminders + r.overdue + r.escalations + r.unverified;
+	if (n)
+		msg_info("ladder: %u reminder%s, %u overdue, %u escalation%s, %u flagged unverified",
+			 r.reminders, r.reminders == 1 ? "" : "s", r.overdue, r.escalations,
+			 r.escalations == 1 ? "" : "s", r.unverified);
+out:
+	tmpl_free(&tmpl);
+	sb_release(&err);
+	return n;
+}
+
 static void wait_for_work(const struct conf *conf, struct store *store, struct imap **im)
 {
 	struct strbuf err = STRBUF_INIT;
 	int64_t next = store_outbox_next_due(store, &err), now = utc_now();
+
+	if (ladder_next_due > 0 && (next <= 0 || ladder_next_due < next))
+		next = ladder_next_due;
 	int timeout = IDLE_MAX;
 	char buf[16];
 
@@ -257,6 +293,8 @@ int main(int argc, char **argv)
 		struct imap *im = NULL;
 		rc = send_due(conf, store);
 		int r2 = read_mailbox(conf, store, &im);
+		if (run_ladder(conf, store))
+			rc = rc ? rc : send_due(conf, store);
 		imap_close(&im);
 		rc = rc ? rc : r2;
 		goto out;
@@ -279,6 +317,8 @@ int main(int argc, char **argv)
 		read_mailbox(conf, store, &im);
 		if (got_term)
 			break;
+		if (run_ladder(conf, store))
+			continue; /* send what it queued before sleeping */
 		wait_for_work(conf, store, &im);
 		if (got_hup) {
 			struct conf *fresh;

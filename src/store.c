@@ -153,6 +153,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX inbound_ping ON inbound (ping_id);"
 	"CREATE INDEX outbox_message_id ON outbox (message_id);"
 	"CREATE INDEX contact_email ON contact (email_key);",
+
+	/* 3 -> 4: reminders and escalations to Permanent Missions */
+	"ALTER TABLE ping ADD COLUMN reminded INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE ping ADD COLUMN escalated_round INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE escalation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cycle_id INTEGER NOT NULL REFERENCES cycle(id),"
+	"  state TEXT NOT NULL REFERENCES state(code),"
+	"  round INTEGER NOT NULL,"
+	"  reference TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (cycle_id, state, round));"
+	"ALTER TABLE outbox ADD COLUMN escalation_id INTEGER REFERENCES escalation(id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -202,6 +215,14 @@ enum stmt_id {
 	S_INBOUND_BY_PING,
 	S_INBOUND_LINK,
 	S_OUTBOX_BY_PING,
+	S_LADDER_PINGS,
+	S_LADDER_STATES,
+	S_PING_REMINDED,
+	S_PING_ESCALATED,
+	S_ESCALATION_ADD,
+	S_MISSION_OF_STATE,
+	S_OUTBOX_ESC_LINK,
+	S_CONTACT_UNVERIFIED,
 	S_COUNT
 };
 
@@ -317,6 +338,27 @@ static const char *const stmt_sql[S_COUNT] = {
 			   " review = 0 WHERE id = ?1",
 	[S_OUTBOX_BY_PING] = "SELECT kind, message_id, recipient, state, attempts, last_reply, created_at,"
 			     " submitted_at FROM outbox WHERE ping_id = ?1 ORDER BY id",
+	[S_LADDER_PINGS] =
+		"SELECT p.id, c.state, p.state, p.deadline, p.state_at, p.reminded, p.escalated_round,"
+		" p.cycle_id, p.contact_id, p.reference,"
+		" (SELECT max(o.submitted_at) FROM outbox o WHERE o.ping_id = p.id AND o.kind = 'ping')"
+		" FROM ping p JOIN contact c ON c.id = p.contact_id JOIN cycle y ON y.id = p.cycle_id"
+		" WHERE y.closed_at IS NULL ORDER BY p.cycle_id, c.state, p.id",
+	[S_LADDER_STATES] = "SELECT e.cycle_id, e.state, count(*), max(e.created_at) FROM escalation e"
+			    " JOIN cycle y ON y.id = e.cycle_id WHERE y.closed_at IS NULL"
+			    " GROUP BY e.cycle_id, e.state",
+	[S_PING_REMINDED] = "UPDATE ping SET reminded = 1 WHERE id = ?1",
+	[S_PING_ESCALATED] = "UPDATE ping SET escalated_round = ?2, state = CASE WHEN state IN"
+			     " ('overdue', 'undeliverable') THEN 'escalated' ELSE state END,"
+			     " state_at = CASE WHEN state IN ('overdue', 'undeliverable') THEN ?3"
+			     " ELSE state_at END WHERE id = ?1",
+	[S_ESCALATION_ADD] = "INSERT INTO escalation (cycle_id, state, round, reference, created_at)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_MISSION_OF_STATE] = "SELECT " CONTACT_COLS " FROM contact c JOIN state s ON s.code = c.state"
+			       " WHERE c.state = ?1 AND c.role = 'mission' ORDER BY c.id LIMIT 1",
+	[S_OUTBOX_ESC_LINK] = "UPDATE outbox SET escalation_id = ?2 WHERE message_id = ?1",
+	[S_CONTACT_UNVERIFIED] = "UPDATE contact SET unverified_since = ?2 WHERE id = ?1"
+				 " AND unverified_since IS NULL",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
 		     "  LIMIT 1), " CONTACT_COLS ", i.verdict, i.match_kind, i.match_evidence,"
@@ -1332,4 +1374,152 @@ int store_outbox_of_ping(struct store *st, int64_t ping_id,
 	if (!stop && rc != SQLITE_DONE)
 		return db_error(st, err, "cannot read the messages sent");
 	return 0;
+}
+
+/* ---- the ladder ---- */
+
+int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_LADDER_PINGS, err);
+	size_t alloc = 0;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (l->npings == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			l->pings = xreallocarray(l->pings, alloc, sizeof(*l->pings));
+		}
+		struct store_ladder_ping *p = &l->pings[l->npings++];
+		p->id = sqlite3_column_int64(s, 0);
+		snprintf(p->state_code, sizeof(p->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
+		snprintf(p->status, sizeof(p->status), "%s", (const char *)sqlite3_column_text(s, 2));
+		p->deadline = sqlite3_column_int64(s, 3);
+		p->status_at = sqlite3_column_int64(s, 4);
+		p->reminded = sqlite3_column_int(s, 5);
+		p->escalated_round = sqlite3_column_int(s, 6);
+		p->cycle_id = sqlite3_column_int64(s, 7);
+		p->contact_id = sqlite3_column_int64(s, 8);
+		snprintf(p->reference, sizeof(p->reference), "%s", (const char *)sqlite3_column_text(s, 9));
+		p->sent_at = sqlite3_column_int64(s, 10);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (!(s = stmt_get(st, S_LADDER_STATES, err)))
+		goto fail_quiet;
+	alloc = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (l->nstates == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			l->states = xreallocarray(l->states, alloc, sizeof(*l->states));
+		}
+		struct store_ladder_state *e = &l->states[l->nstates++];
+		e->cycle_id = sqlite3_column_int64(s, 0);
+		snprintf(e->state_code, sizeof(e->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
+		e->rounds = sqlite3_column_int(s, 2);
+		e->last_at = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	db_error(st, err, "cannot read the ladder");
+fail_quiet:
+	store_ladder_release(l);
+	return -1;
+}
+
+void store_ladder_release(struct store_ladder *l)
+{
+	free(l->pings);
+	free(l->states);
+	memset(l, 0, sizeof(*l));
+}
+
+int store_ping_reminded(struct store *st, int64_t ping_id, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_REMINDED, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ping_id);
+	return stmt_done(st, s, err, "cannot record a reminder");
+}
+
+int store_ping_escalated(struct store *st, int64_t ping_id, int round, int64_t now,
+			 struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_PING_ESCALATED, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ping_id);
+	sqlite3_bind_int(s, 2, round);
+	sqlite3_bind_int64(s, 3, now);
+	return stmt_done(st, s, err, "cannot record an escalation");
+}
+
+int store_escalation_add(struct store *st, int64_t cycle_id, const char *state, int round,
+			 const char *reference, int64_t now, int64_t *id, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_ESCALATION_ADD, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, cycle_id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int(s, 3, round);
+	bind_text(s, 4, reference);
+	sqlite3_bind_int64(s, 5, now);
+	if (stmt_done(st, s, err, "cannot record an escalation") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_mission_of_state(struct store *st, const char *state, struct contact *c,
+			   struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_MISSION_OF_STATE, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, state);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		contact_from_row(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot look up the Permanent Mission");
+}
+
+int store_outbox_link_escalation(struct store *st, const char *message_id, int64_t escalation_id,
+				 struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_OUTBOX_ESC_LINK, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, message_id);
+	sqlite3_bind_int64(s, 2, escalation_id);
+	return stmt_done(st, s, err, "cannot link the escalation's message");
+}
+
+int store_contact_unverified(struct store *st, int64_t contact_id, int64_t now, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CONTACT_UNVERIFIED, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, contact_id);
+	sqlite3_bind_int64(s, 2, now);
+	return stmt_done(st, s, err, "cannot flag a contact unverified");
 }

@@ -50,6 +50,7 @@ struct conf {
 	int cycle_ndates;
 	int64_t response_window;	/* seconds */
 	int64_t reminder;		/* seconds before the deadline, 0: none */
+	int64_t escalation_delay;	/* seconds */
 	int64_t escalation_repeat;	/* seconds */
 	int escalation_max;
 };

@@ -14,6 +14,8 @@ struct store;
 struct tmpl_set;
 struct contact;
 struct tmpl_var;
+struct crypto;
+#include <pocgate/template.h>
 
 struct cycle_start_opts {
 	const char *label;	/* NULL: "YYYYH1" or "YYYYH2" from now */
@@ -47,6 +49,14 @@ size_t cycle_ping_vars(const struct contact *c, const char *reference, const cha
 		       const char *window, const char *manager, struct tmpl_var *vars);
 /* "2026-11-25 14:00 UTC" */
 void cycle_format_deadline(int64_t t, char *buf, size_t size);
+
+/* Renders a template for a recipient (languages: ISO 639-1, ';'-joined)
+ * and composes the signed message with a new Message-ID for reference. */
+int cycle_compose_message(const struct conf *conf, const struct tmpl_set *tmpl, struct crypto *cr,
+			  enum tmpl_kind kind, const char *languages, const struct tmpl_var *vars,
+			  size_t nvars, const char *to_name, const char *to_addr,
+			  const char *reference, int64_t now, struct strbuf *msg, struct strbuf *msgid,
+			  struct strbuf *err);
 
 /* Composes and signs every queued ping that has no message yet (of any
  * cycle), with workers GPGME contexts in parallel, and stores each message

@@ -64,4 +64,9 @@ size_t ladder_plan(const struct ladder_conf *conf, const struct ladder_ping *pin
 		   const struct ladder_state *states, size_t nstates, int64_t now,
 		   struct ladder_action *out, size_t max);
 
+/* The earliest time after now at which ladder_plan() would have something
+ * to do, or 0 when nothing is pending. Pure. */
+int64_t ladder_next(const struct ladder_conf *conf, const struct ladder_ping *pings, size_t npings,
+		    const struct ladder_state *states, size_t nstates, int64_t now);
+
 #endif

@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
@@ -223,6 +223,43 @@ struct store_sent {
 };
 int store_outbox_of_ping(struct store *st, int64_t ping_id,
 			 int (*fn)(const struct store_sent *, void *), void *ctx, struct strbuf *err);
+/* The ladder's view of the open cycles. */
+struct store_ladder_ping {
+	int64_t id, cycle_id, contact_id;
+	char state_code[4];
+	char status[24];
+	char reference[64];
+	int64_t deadline, status_at, sent_at;
+	int reminded, escalated_round;
+};
+struct store_ladder_state {
+	int64_t cycle_id;
+	char state_code[4];
+	int rounds;
+	int64_t last_at;
+};
+struct store_ladder {
+	struct store_ladder_ping *pings;	/* owned, ordered by cycle and State */
+	size_t npings;
+	struct store_ladder_state *states;	/* owned */
+	size_t nstates;
+};
+int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *err);
+void store_ladder_release(struct store_ladder *l);
+int store_ping_reminded(struct store *st, int64_t ping_id, struct strbuf *err);
+/* Records that round listed the ping; overdue and undeliverable pings
+ * become escalated. */
+int store_ping_escalated(struct store *st, int64_t ping_id, int round, int64_t now,
+			 struct strbuf *err);
+int store_escalation_add(struct store *st, int64_t cycle_id, const char *state, int round,
+			 const char *reference, int64_t now, int64_t *id, struct strbuf *err);
+/* The State's (first) Permanent Mission contact: 1, 0 none, -1. */
+int store_mission_of_state(struct store *st, const char *state, struct contact *c,
+			   struct strbuf *err);
+int store_outbox_link_escalation(struct store *st, const char *message_id, int64_t escalation_id,
+				 struct strbuf *err);
+/* Flags a contact unverified (kept when it was flagged already). */
+int store_contact_unverified(struct store *st, int64_t contact_id, int64_t now, struct strbuf *err);
 /* Marks a contact verified at a time (and no longer flagged unverified). */
 int store_contact_verified(struct store *st, int64_t contact_id, int64_t at, struct strbuf *err);
 
