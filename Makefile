@@ -13,7 +13,7 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 SYSCONFDIR ?= /etc
 CC        ?= cc
-PKGS       = libconfig jansson gnutls gpgme sqlite3
+PKGS       = libconfig jansson gnutls gpgme sqlite3 libsystemd
 # libetpan: its pkg-config Libs carry a dpkg -specs file (LAB-NOTES); link it by hand.
 ETPAN_LIBS = -letpan -lsasl2
 B          = build

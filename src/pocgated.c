@@ -28,6 +28,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <systemd/sd-daemon.h>
 
 #include <pocgate/conf.h>
 #include <pocgate/crypto.h>
@@ -183,6 +184,7 @@ static void wake(int sig)
 /* Sleeps until something may be due: new mail (IDLE), the next queued
  * message's time, at most IDLE_MAX seconds, or a signal. */
 static int64_t ladder_next_due; /* from the last run of the ladder */
+static uint64_t watchdog_usec;  /* systemd's WatchdogSec, 0: none */
 
 /* Reminders, deadlines and escalations due now; the messages they queue
  * go out with the next send_due(). Returns how many actions were taken. */
@@ -221,6 +223,13 @@ static void wait_for_work(const struct conf *conf, struct store *store, struct i
 
 	if (ladder_next_due > 0 && (next <= 0 || ladder_next_due < next))
 		next = ladder_next_due;
+	if (watchdog_usec) { /* wake in time to tell systemd we are alive */
+		int64_t half = (int64_t)(watchdog_usec / 2000000);
+		if (half < 1)
+			half = 1;
+		if (next <= 0 || next > now + half)
+			next = now + half;
+	}
 	int timeout = IDLE_MAX;
 	char buf[16];
 
@@ -309,8 +318,13 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	msg_info("started with configuration '%s'", path);
+	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
+		watchdog_usec = 0;
+	sd_notifyf(0, "READY=1\nSTATUS=running with %s", path);
 	struct imap *im = NULL;
 	while (!got_term) {
+		if (watchdog_usec)
+			sd_notify(0, "WATCHDOG=1");
 		send_due(conf, store);
 		if (got_term)
 			break;
@@ -323,6 +337,7 @@ int main(int argc, char **argv)
 		if (got_hup) {
 			struct conf *fresh;
 			got_hup = 0;
+			sd_notify(0, "RELOADING=1");
 			if ((fresh = load(path)) != NULL) {
 				conf_free(&conf);
 				conf = fresh;
@@ -331,9 +346,11 @@ int main(int argc, char **argv)
 			} else {
 				msg_warn("configuration '%s' is broken; keeping the running one", path);
 			}
+			sd_notify(0, "READY=1");
 		}
 	}
 	imap_close(&im);
+	sd_notify(0, "STOPPING=1");
 	msg_info("stopping on signal");
 out:
 	store_close(&store);

@@ -1,0 +1,57 @@
+#!/bin/sh
+# NAME
+#	test-daemon.sh - pocgated as a service: signals and a broken reload
+# SYNOPSIS
+#	POCGATE_TOP=. sh tests/test-daemon.sh
+# DESCRIPTION
+#	Starts pocgated on a sample configuration without a mailbox, sends it
+#	SIGHUP with a broken configuration (it must keep running on the old
+#	one and log the problem with file and line), then with a good one (it
+#	must reload), then SIGTERM (it must exit 0 promptly).
+set -u
+top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+failed=0
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1: $2"; failed=1; }
+
+T=$(mktemp -d)
+trap 'kill -9 $P 2>/dev/null; rm -rf "$T"' EXIT
+sed "s|/var/lib/pocgate/pocgate.db|$T/p.db|; s|/usr/local/share/pocgate/templates|$top/templates|" \
+	"$top/conf/pocgate.conf" >"$T/c.conf"
+cp "$T/c.conf" "$T/good.conf"
+"$top/pocgated" -c "$T/c.conf" 2>"$T/log" &
+P=$!
+
+# wait_log TEXT: until the log holds TEXT (5 s at most)
+wait_log() {
+	i=0
+	while ! grep -q "$1" "$T/log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "$1" "$T/log"
+}
+
+wait_log "started with configuration" && ok daemon_starts || nok daemon_starts "$(cat "$T/log")"
+echo "databse = \"x\";" >>"$T/c.conf"
+kill -HUP $P
+if wait_log "keeping the running one" && kill -0 $P 2>/dev/null; then
+	ok sighup_with_a_broken_configuration_keeps_the_old_one
+else
+	nok sighup_with_a_broken_configuration_keeps_the_old_one "$(tail -n 3 "$T/log")"
+fi
+grep -q "c.conf:[0-9]*: databse: unknown setting" "$T/log" &&
+	ok broken_reload_is_logged_with_file_and_line ||
+	nok broken_reload_is_logged_with_file_and_line "$(tail -n 3 "$T/log")"
+cp "$T/good.conf" "$T/c.conf"
+kill -HUP $P
+wait_log "reloaded" && kill -0 $P 2>/dev/null && ok sighup_reloads_a_good_configuration ||
+	nok sighup_reloads_a_good_configuration "$(tail -n 3 "$T/log")"
+kill -TERM $P
+i=0
+while kill -0 $P 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $P 2>/dev/null; then
+	nok sigterm_stops_it "still running 5 s after SIGTERM"
+else
+	wait $P
+	rc=$?
+	[ $rc -eq 0 ] && ok sigterm_stops_it_cleanly || nok sigterm_stops_it_cleanly "exit $rc"
+fi
+exit $failed
