@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -38,6 +39,7 @@
 #include <pocgate/ingest.h>
 #include <pocgate/log.h>
 #include <pocgate/outbox.h>
+#include <pocgate/schedule.h>
 #include <pocgate/store.h>
 #include <pocgate/template.h>
 #include <pocgate/timeutil.h>
@@ -216,6 +218,46 @@ out:
 	return n;
 }
 
+static int64_t schedule_next; /* the next scheduled cycle, 0: none */
+
+/* Starts the scheduled cycle when its time has come and no cycle was
+ * started since: after downtime, the latest missed one only. */
+static void run_schedule(const struct conf *conf, struct store *store)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct cycle_start_result res;
+	int64_t now = utc_now();
+	int64_t slot = schedule_latest(conf->cycle_start, conf->cycle_every_months, conf->cycle_dates,
+				       conf->cycle_ndates, now, &schedule_next);
+	char label[64];
+	int r;
+
+	if (!slot || (r = store_cycle_since(store, slot, &err)) != 0) {
+		if (slot && r < 0)
+			msg_error("%s", err.buf);
+		goto out;
+	}
+	cycle_default_label(slot, label, sizeof(label));
+	struct store_cycle existing;
+	if (store_cycle_find(store, label, &existing, &err) > 0) {
+		/* the half-year's label is taken (a cycle started by hand): date it */
+		time_t tt = (time_t)slot;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(label, sizeof(label), "%Y-%m-%d", &tm);
+	}
+	struct cycle_start_opts o = { .label = label, .actor = "pocgated (schedule)" };
+	r = cycle_start(store, conf, &o, now, &res, &err);
+	if (r == 0)
+		msg_info("scheduled cycle %s started: %u pings", res.label, res.pings);
+	else if (r == -2)
+		msg_info("scheduled cycle waits: %s", err.buf);
+	else
+		msg_error("cannot start the scheduled cycle: %s", err.buf);
+out:
+	sb_release(&err);
+}
+
 static void wait_for_work(const struct conf *conf, struct store *store, struct imap **im)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -223,6 +265,8 @@ static void wait_for_work(const struct conf *conf, struct store *store, struct i
 
 	if (ladder_next_due > 0 && (next <= 0 || ladder_next_due < next))
 		next = ladder_next_due;
+	if (schedule_next > 0 && (next <= 0 || schedule_next < next))
+		next = schedule_next;
 	if (watchdog_usec) { /* wake in time to tell systemd we are alive */
 		int64_t half = (int64_t)(watchdog_usec / 2000000);
 		if (half < 1)
@@ -300,6 +344,7 @@ int main(int argc, char **argv)
 		msg_fatal(EX_IOERR, "%s", err.buf);
 	if (once) {
 		struct imap *im = NULL;
+		run_schedule(conf, store);
 		rc = send_due(conf, store);
 		int r2 = read_mailbox(conf, store, &im);
 		if (run_ladder(conf, store))
@@ -325,6 +370,7 @@ int main(int argc, char **argv)
 	while (!got_term) {
 		if (watchdog_usec)
 			sd_notify(0, "WATCHDOG=1");
+		run_schedule(conf, store);
 		send_due(conf, store);
 		if (got_term)
 			break;

@@ -223,6 +223,7 @@ enum stmt_id {
 	S_MISSION_OF_STATE,
 	S_OUTBOX_ESC_LINK,
 	S_CONTACT_UNVERIFIED,
+	S_CYCLE_SINCE,
 	S_COUNT
 };
 
@@ -359,6 +360,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OUTBOX_ESC_LINK] = "UPDATE outbox SET escalation_id = ?2 WHERE message_id = ?1",
 	[S_CONTACT_UNVERIFIED] = "UPDATE contact SET unverified_since = ?2 WHERE id = ?1"
 				 " AND unverified_since IS NULL",
+	[S_CYCLE_SINCE] = "SELECT count(*) FROM cycle WHERE started_at >= ?1",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
 		     "  LIMIT 1), " CONTACT_COLS ", i.verdict, i.match_kind, i.match_evidence,"
@@ -1522,4 +1524,21 @@ int store_contact_unverified(struct store *st, int64_t contact_id, int64_t now, 
 	sqlite3_bind_int64(s, 1, contact_id);
 	sqlite3_bind_int64(s, 2, now);
 	return stmt_done(st, s, err, "cannot flag a contact unverified");
+}
+
+int store_cycle_since(struct store *st, int64_t t, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_CYCLE_SINCE, err);
+	int rc, n = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, t);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return db_error(st, err, "cannot read cycles");
+	return n > 0;
 }

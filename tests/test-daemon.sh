@@ -54,4 +54,17 @@ else
 	rc=$?
 	[ $rc -eq 0 ] && ok sigterm_stops_it_cleanly || nok sigterm_stops_it_cleanly "exit $rc"
 fi
+
+# The schedule: a start date in the past starts one cycle, once, whatever
+# the number of missed times.
+sed 's|^  start = .*|  start = "2020-01-15 09:00";|' "$T/good.conf" >"$T/sched.conf"
+"${POCGATE:-$top/pocgate}" -c "$T/sched.conf" directory import "$top/conf/directory.csv" >/dev/null 2>&1
+"$top/pocgated" -c "$T/sched.conf" --once >/dev/null 2>"$T/s1.log"
+"$top/pocgated" -c "$T/sched.conf" --once >/dev/null 2>"$T/s2.log"
+n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from cycle').fetchone()[0])" "$T/p.db")
+if [ "$n" = 1 ] && grep -q "scheduled cycle .* started" "$T/s1.log" && ! grep -q "scheduled cycle .* started" "$T/s2.log"; then
+	ok schedule_catches_up_once_never_twice
+else
+	nok schedule_catches_up_once_never_twice "$n cycles; $(grep -h scheduled "$T/s1.log" "$T/s2.log" | head -n 2)"
+fi
 exit $failed

@@ -84,6 +84,8 @@ int store_cycle_find(struct store *st, const char *label, struct store_cycle *c,
 		     struct strbuf *err);
 /* The newest cycle that is not closed and whose deadline is after now. */
 int store_cycle_open(struct store *st, int64_t now, struct store_cycle *c, struct strbuf *err);
+/* 1 when a cycle was started at or after t, 0 when not, -1. */
+int store_cycle_since(struct store *st, int64_t t, struct strbuf *err);
 int store_cycle_add(struct store *st, const char *label, int64_t now, int64_t deadline,
 		    int64_t window, int64_t *id, struct strbuf *err);
 
