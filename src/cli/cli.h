@@ -46,6 +46,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv);
 int cmd_inbox(struct cli *cli, int argc, char **argv);
 int cmd_match(struct cli *cli, int argc, char **argv);
 int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_resolve(struct cli *cli, int argc, char **argv);
 
 /* Parallel signing contexts by default: the number of processors, 1-16. */
 int cli_default_workers(void);

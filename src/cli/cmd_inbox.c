@@ -343,3 +343,67 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 	sb_release(&err);
 	return rc;
 }
+
+/* ---- resolve ---- */
+
+int cmd_resolve(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct store_ping_ref ping;
+	const char *reason = NULL;
+	char subject[80], *details;
+	int c, r, rc = 0;
+
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: pocgate resolve REFERENCE --reason TEXT\n"
+		       "  close a POC's case by hand (e.g. confirmed by telephone); the audit trail\n"
+		       "  records who did it and why\n");
+		return 0;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+		if (c != 'r')
+			return EX_USAGE;
+		reason = optarg;
+	}
+	if (optind != argc - 1 || !reason || !*reason) {
+		msg_error("usage: pocgate resolve REFERENCE --reason TEXT");
+		return EX_USAGE;
+	}
+	if (store_begin(cli->store, &err) < 0)
+		goto fail;
+	if ((r = store_ping_by_reference(cli->store, argv[optind], &ping, &err)) < 0)
+		goto fail;
+	if (!r) {
+		msg_error("no ping has the reference '%s'", argv[optind]);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if (!strcmp(ping.state, "resolved")) {
+		printf("%s is resolved already\n", ping.reference);
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "ping %s", ping.reference);
+	details = audit_json("{s:s, s:s}", "was", ping.state, "reason", reason);
+	r = store_ping_set_state(cli->store, ping.ping_id, "resolved", utc_now(), &err) < 0 ||
+	    store_contact_verified(cli->store, ping.contact_id, utc_now(), &err) < 0 ||
+	    store_event_append(cli->store, utc_now(), audit_actor(), "ping.resolved", subject, details,
+			       &err) < 0;
+	free(details);
+	if (r || store_commit(cli->store, &err) < 0)
+		goto fail;
+	printf("%s resolved (was %s): %s\n", ping.reference, ping.state, reason);
+	goto done;
+fail:
+	msg_error("%s", err.buf);
+	rc = EX_IOERR;
+out:
+	store_rollback(cli->store);
+done:
+	sb_release(&err);
+	return rc;
+}

@@ -50,6 +50,8 @@ static const struct command {
 	{ "status", cmd_status, NEED_CONFIG | NEED_STORE, "each POC's state in a cycle" },
 	{ "inbox", cmd_inbox, NEED_CONFIG | NEED_STORE, "messages read that answer no ping" },
 	{ "match", cmd_match, NEED_CONFIG | NEED_STORE, "link a message to its ping by hand" },
+	{ "resolve", cmd_resolve, NEED_CONFIG | NEED_STORE,
+	  "close a POC's case by hand, with a reason (audited)" },
 	{ "explain", cmd_explain, NEED_CONFIG | NEED_STORE,
 	  "what pocgate made of a message or a ping, in plain words" },
 	{ "classify", cmd_classify, 0, "say what message files are (offline): bounce, auto-reply..." },
