@@ -109,6 +109,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/local/sbin/pocgated|$(PREFIX)/sbin/pocgated|' systemd/pocgated.service \
 		>$(DESTDIR)$(PREFIX)/lib/systemd/system/pocgated.service
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	sed 's|/usr/local/|$(PREFIX)/|g' man/pocgate.1 >$(DESTDIR)$(PREFIX)/share/man/man1/pocgate.1
+	sed 's|/usr/local/|$(PREFIX)/|g' man/pocgated.8 >$(DESTDIR)$(PREFIX)/share/man/man8/pocgated.8
+	sed 's|/usr/local/|$(PREFIX)/|g' man/pocgate.conf.5 \
+		>$(DESTDIR)$(PREFIX)/share/man/man5/pocgate.conf.5
 
 clean:
 	rm -rf $(B) pocgate pocgated
