@@ -354,7 +354,10 @@ static void convert(struct loader *ld, const struct param *p, const config_setti
 		break;
 	case P_SECRET: {
 		struct stat st;
-		char *path = resolve_path(ld, str);
+		const char *creds = getenv("CREDENTIALS_DIRECTORY");
+		/* under systemd, a bare name is a credential (LoadCredential=) */
+		char *path = str[0] != '/' && creds && *creds ? xasprintf("%s/%s", creds, str) :
+								resolve_path(ld, str);
 		if (stat(path, &st) < 0) {
 			problem(ld, s, p->name, "cannot read '%s': %s", path, strerror(errno));
 		} else if (!S_ISREG(st.st_mode)) {
@@ -471,7 +474,7 @@ static void check_semantics(struct loader *ld, config_t *cf)
 	if (c->cycle_ndates && config_lookup(cf, "cycle.start"))
 		problem(ld, config_lookup(cf, "cycle.dates"), "cycle.dates",
 			"give either cycle.start or cycle.dates, not both");
-	if (c->reminder >= c->response_window && c->reminder)
+	if (c->reminder && c->response_window && c->reminder >= c->response_window)
 		problem(ld, config_lookup(cf, "cycle.reminder"), "cycle.reminder",
 			"must be shorter than cycle.response_window");
 }
@@ -513,8 +516,7 @@ struct conf *conf_load(const char *path, struct strbuf *problems)
 		else if (p->def)
 			apply_default(&ld, p);
 	}
-	if (!ld.nproblems)
-		check_semantics(&ld, &cf);
+	check_semantics(&ld, &cf);
 out:
 	config_destroy(&cf);
 	free((char *)ld.dir);

@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include <pocgate/log.h>
+#include <pocgate/secret.h>
 #include <pocgate/mime.h>
 #include <pocgate/pgpmime_fix.h>
 #include <pocgate/xalloc.h>
@@ -75,14 +76,19 @@ static gpgme_error_t passphrase_cb(void *hook, const char *uid_hint, const char 
 
 	(void)uid_hint;
 	(void)info;
-	if (prev_was_bad || !c->passphrase_file || sb_read_file(&pw, c->passphrase_file) < 0)
+	struct strbuf err = STRBUF_INIT;
+
+	/* the same rules as every secret: first line, not readable by others */
+	if (prev_was_bad || !c->passphrase_file || secret_read(c->passphrase_file, &pw, &err) < 0) {
+		if (err.len)
+			msg_error("%s", err.buf);
+		sb_release(&err);
 		return gpgme_error(GPG_ERR_BAD_PASSPHRASE);
-	while (pw.len && (pw.buf[pw.len - 1] == '\n' || pw.buf[pw.len - 1] == '\r'))
-		pw.len--;
+	}
 	if (gpgme_io_writen(fd, pw.buf, pw.len) < 0 || gpgme_io_writen(fd, "\n", 1) < 0)
 		rc = gpgme_error_from_errno(errno);
-	explicit_bzero(pw.buf, pw.alloc ? pw.alloc : 0);
-	sb_release(&pw);
+	secret_release(&pw);
+	sb_release(&err);
 	return rc;
 }
 

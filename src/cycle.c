@@ -72,7 +72,7 @@ void cycle_format_deadline(int64_t t, char *buf, size_t size)
 	struct tm tm;
 
 	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	strftime(buf, size, tm.tm_sec ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%d %H:%M UTC", &tm);
 }
 
 size_t cycle_ping_vars(const struct contact *c, const char *reference, const char *deadline,
@@ -162,8 +162,11 @@ int cycle_start(struct store *st, const struct conf *conf, const struct cycle_st
 		store_rollback(st);
 		return -2;
 	}
-	/* deadlines on the minute: they are shown to people without seconds */
-	p.deadline = (now + conf->response_window + 59) / 60 * 60;
+	/* deadlines on the minute, as people read them; short windows (tests,
+	 * drills) keep their seconds */
+	p.deadline = now + conf->response_window;
+	if (conf->response_window >= 3600)
+		p.deadline = (p.deadline + 59) / 60 * 60;
 	p.label = label;
 	if (store_cycle_add(st, label, now, p.deadline, conf->response_window, &p.cycle_id, err) < 0)
 		goto fail;

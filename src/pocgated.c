@@ -6,13 +6,15 @@
  * DESCRIPTION
  *	Start-up as Postfix's single_server: load and check all configuration
  *	into one read-only struct, open the store (which migrates it), then
- *	run. --once does one pass of what is due: composes and signs queued
- *	pings that have no message yet (a cycle start that was interrupted),
- *	then submits the outbound queue; exit 75 (EX_TEMPFAIL) when the
- *	submission server could not be reached (nothing is lost: the messages
- *	stay queued). Without --once the daemon waits for SIGTERM or SIGINT
- *	and reloads its configuration on SIGHUP, keeping the old one when the
- *	new one is broken.
+ *	run. The loop: start the scheduled cycle when its time has come;
+ *	compose queued pings and submit what is due (after a failed connection
+ *	not again before a growing backoff); read the mailbox; run the ladder
+ *	(reminders, overdue, escalations, the unverified flag); then sleep in
+ *	IMAP IDLE, or until the next queued message, ladder event or scheduled
+ *	cycle is due, or a signal comes. --once does one pass and exits (75,
+ *	EX_TEMPFAIL, when a server could not be reached: nothing is lost).
+ *	SIGTERM and SIGINT stop it; SIGHUP re-reads the configuration and
+ *	keeps the running one when the new one is broken.
  * DIAGNOSTICS
  *	Exit codes from sysexits.h: 64 usage, 74 store, 78 configuration.
  */
@@ -186,6 +188,35 @@ static void wake(int sig)
 /* Sleeps until something may be due: new mail (IDLE), the next queued
  * message's time, at most IDLE_MAX seconds, or a signal. */
 static int64_t ladder_next_due; /* from the last run of the ladder */
+static int64_t smtp_retry_at;   /* after a failed connection: not before then */
+static int64_t smtp_backoff;    /* seconds, doubled after each failure */
+
+#define SMTP_BACKOFF_MIN 30
+#define SMTP_BACKOFF_MAX (15 * 60)
+
+/* send_due(), but not again before the backoff after the server could not
+ * be reached: a dead server gets a connection attempt now and then, not
+ * every second. */
+static int send_due_paced(const struct conf *conf, struct store *store)
+{
+	int64_t now = utc_now();
+	int rc;
+
+	if (now < smtp_retry_at)
+		return EX_TEMPFAIL;
+	rc = send_due(conf, store);
+	if (rc == EX_TEMPFAIL) {
+		smtp_backoff = smtp_backoff ? smtp_backoff * 2 : SMTP_BACKOFF_MIN;
+		if (smtp_backoff > SMTP_BACKOFF_MAX)
+			smtp_backoff = SMTP_BACKOFF_MAX;
+		smtp_retry_at = now + smtp_backoff;
+		msg_info("next submission attempt in %llds", (long long)smtp_backoff);
+	} else {
+		smtp_backoff = 0;
+		smtp_retry_at = 0;
+	}
+	return rc;
+}
 static uint64_t watchdog_usec;  /* systemd's WatchdogSec, 0: none */
 
 /* Reminders, deadlines and escalations due now; the messages they queue
@@ -263,6 +294,8 @@ static void wait_for_work(const struct conf *conf, struct store *store, struct i
 	struct strbuf err = STRBUF_INIT;
 	int64_t next = store_outbox_next_due(store, &err), now = utc_now();
 
+	if (next > 0 && next < smtp_retry_at)
+		next = smtp_retry_at;
 	if (ladder_next_due > 0 && (next <= 0 || ladder_next_due < next))
 		next = ladder_next_due;
 	if (schedule_next > 0 && (next <= 0 || schedule_next < next))
@@ -371,7 +404,7 @@ int main(int argc, char **argv)
 		if (watchdog_usec)
 			sd_notify(0, "WATCHDOG=1");
 		run_schedule(conf, store);
-		send_due(conf, store);
+		send_due_paced(conf, store);
 		if (got_term)
 			break;
 		read_mailbox(conf, store, &im);

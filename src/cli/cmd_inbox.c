@@ -92,10 +92,17 @@ int cmd_inbox(struct cli *cli, int argc, char **argv)
 	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "af:", opts, NULL)) != -1) {
-		if (c == 'a')
+		if (c == 'a') {
 			all = 1;
-		else if (c != 'f' || export_format_parse(optarg, &x.fmt) < 0)
+		} else if (c != 'f' || export_format_parse(optarg, &x.fmt) < 0) {
+			if (c == 'f')
+				msg_error("'%s' is not a format: table, csv or json", optarg);
 			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		msg_error("unexpected argument '%s'", argv[optind]);
+		return EX_USAGE;
 	}
 	if (x.fmt == EXPORT_TABLE)
 		printf("%-6s %-16s  %-30s %-11s %s\n", "UID", "RECEIVED", "FROM", "VERDICT", "SUBJECT");

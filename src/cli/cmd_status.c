@@ -107,10 +107,13 @@ static int status_cmd(struct cli *cli, int argc, char **argv)
 	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:f:", opts, NULL)) != -1) {
-		if (c == 'c')
+		if (c == 'c') {
 			label = optarg;
-		else if (c != 'f' || export_format_parse(optarg, &x.fmt) < 0)
+		} else if (c != 'f' || export_format_parse(optarg, &x.fmt) < 0) {
+			if (c == 'f')
+				msg_error("'%s' is not a format: table, csv or json", optarg);
 			return EX_USAGE;
+		}
 	}
 	if (optind != argc) {
 		msg_error("unexpected argument '%s'", argv[optind]);

@@ -551,6 +551,30 @@ static void conf_path_prefers_argument_then_environment_then_default(void)
 	free(saved);
 }
 
+/* Under systemd (LoadCredential=) a bare secret file name is looked up in
+ * $CREDENTIALS_DIRECTORY, not next to the configuration. */
+static void secret_file_name_is_a_systemd_credential(void)
+{
+	struct fixture fx;
+	char creds[600], secret[700], want[700];
+
+	setup(&fx);
+	snprintf(creds, sizeof(creds), "%s/creds", fx.dir);
+	mkdir(creds, 0700);
+	snprintf(secret, sizeof(secret), "%s/smtp.pass", creds);
+	write_secret(secret, 0600);
+	setenv("CREDENTIALS_DIRECTORY", creds, 1);
+	write_and_load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING
+			    "smtp = {\n  host = \"smtp.unoda.test\";\n  user = \"u\";\n"
+			    "  password_file = \"smtp.pass\";\n};\n" MINIMAL_IMAP);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	CHECK_STR(fx.problems.buf, "");
+	snprintf(want, sizeof(want), "%s/smtp.pass", creds);
+	CHECK(fx.conf && fx.conf->smtp.password_file &&
+	      strcmp(fx.conf->smtp.password_file, want) == 0);
+	done(&fx);
+}
+
 int main(void)
 {
 	RUN(sample_configuration_loads_clean);
@@ -576,5 +600,6 @@ int main(void)
 	RUN(missing_configuration_file_is_reported);
 	RUN(several_problems_are_all_reported_in_one_load);
 	RUN(conf_path_prefers_argument_then_environment_then_default);
+	RUN(secret_file_name_is_a_systemd_credential);
 	TEST_EXIT();
 }
