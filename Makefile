@@ -30,7 +30,7 @@ SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso.c \
              src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c \
              src/tlscheck.c src/smtp.c src/cycle.c src/outbox.c src/mime.c src/classify.c \
-             src/imap.c src/match.c src/ingest.c src/pgpmime_fix.c src/ladder.c src/escalate.c src/schedule.c
+             src/imap.c src/match.c src/ingest.c src/pgpmime_fix.c src/ladder.c src/escalate.c src/schedule.c src/etpan_tls.c
 CLI_SRC    = $(wildcard src/cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 

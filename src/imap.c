@@ -36,35 +36,14 @@
 #include <pocgate/tlscheck.h>
 #include <pocgate/xalloc.h>
 
+#include "etpan_tls.h"
+
 struct imap {
 	mailimap *session;
 	char *host;	/* owned */
 };
 
-static void set_sni(struct mailstream_ssl_context *ctx, void *data)
-{
-	mailstream_ssl_set_server_name(ctx, data);
-}
 
-static int verify_stream(mailstream *stream, const struct conf_server *srv, struct strbuf *err)
-{
-	carray *chain = mailstream_get_certificate_chain(stream);
-	struct tls_der der[16];
-	size_t n = 0;
-	int rc;
-
-	if (!chain)
-		return error_set(err, "no certificate from '%s:%d'", srv->host, srv->port);
-	for (unsigned i = 0; i < carray_count(chain) && n < 16; i++) {
-		MMAPString *s = carray_get(chain, i);
-		der[n].data = (const unsigned char *)s->str;
-		der[n].len = s->len;
-		n++;
-	}
-	rc = tls_check_peer(der, n, srv->host, srv->ca_file, err);
-	mailstream_certificate_chain_free(chain);
-	return rc;
-}
 
 static int imap_error(struct imap *im, struct strbuf *err, const char *what, int r)
 {
@@ -104,12 +83,12 @@ int imap_open(const struct conf_server *srv, struct imap **imp, struct strbuf *e
 	mailimap_set_timeout(im->session, (time_t)srv->timeout);
 	if (srv->security == SECURITY_TLS) {
 		r = mailimap_ssl_connect_with_callback(im->session, srv->host, (uint16_t)srv->port,
-						       set_sni, im->host);
+						       etpan_tls_set_sni, im->host);
 		if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 			imap_error(im, err, "cannot connect with TLS", r);
 			goto fail;
 		}
-		if (verify_stream(im->session->imap_stream, srv, err) < 0)
+		if (etpan_tls_verify(im->session->imap_stream, srv, err) < 0)
 			goto fail;
 	} else {
 		if (srv->security == SECURITY_NONE) {
@@ -130,12 +109,12 @@ int imap_open(const struct conf_server *srv, struct imap **imp, struct strbuf *e
 				error_set(err, "'%s:%d' does not offer STARTTLS", srv->host, srv->port);
 				goto fail;
 			}
-			r = mailimap_socket_starttls_with_callback(im->session, set_sni, im->host);
+			r = mailimap_socket_starttls_with_callback(im->session, etpan_tls_set_sni, im->host);
 			if (r != MAILIMAP_NO_ERROR) {
 				imap_error(im, err, "STARTTLS failed", r);
 				goto fail;
 			}
-			if (verify_stream(im->session->imap_stream, srv, err) < 0)
+			if (etpan_tls_verify(im->session->imap_stream, srv, err) < 0)
 				goto fail;
 		}
 	}

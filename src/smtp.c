@@ -34,36 +34,15 @@
 #include <pocgate/tlscheck.h>
 #include <pocgate/xalloc.h>
 
+#include "etpan_tls.h"
+
 struct smtp {
 	mailsmtp *session;
 	char *host;	/* owned */
 };
 
-static void set_sni(struct mailstream_ssl_context *ctx, void *data)
-{
-	mailstream_ssl_set_server_name(ctx, data);
-}
 
 /* Checks the certificate chain of the session's TLS stream. */
-static int verify_stream(mailstream *stream, const struct conf_server *srv, struct strbuf *err)
-{
-	carray *chain = mailstream_get_certificate_chain(stream);
-	struct tls_der der[16];
-	size_t n = 0;
-	int rc;
-
-	if (!chain)
-		return error_set(err, "no certificate from '%s:%d'", srv->host, srv->port);
-	for (unsigned i = 0; i < carray_count(chain) && n < 16; i++) {
-		MMAPString *s = carray_get(chain, i);
-		der[n].data = (const unsigned char *)s->str;
-		der[n].len = s->len;
-		n++;
-	}
-	rc = tls_check_peer(der, n, srv->host, srv->ca_file, err);
-	mailstream_certificate_chain_free(chain);
-	return rc;
-}
 
 static int reply_error(struct smtp *s, struct strbuf *err, const char *what, int r)
 {
@@ -113,12 +92,12 @@ int smtp_open(const struct conf_server *srv, struct smtp **sp, struct strbuf *er
 	switch (srv->security) {
 	case SECURITY_TLS:
 		r = mailsmtp_ssl_connect_with_callback(s->session, srv->host, (uint16_t)srv->port,
-						       set_sni, s->host);
+						       etpan_tls_set_sni, s->host);
 		if (r != MAILSMTP_NO_ERROR) {
 			reply_error(s, err, "cannot connect with TLS", r);
 			goto fail;
 		}
-		if (verify_stream(s->session->stream, srv, err) < 0)
+		if (etpan_tls_verify(s->session->stream, srv, err) < 0)
 			goto fail;
 		break;
 	case SECURITY_STARTTLS:
@@ -147,12 +126,12 @@ int smtp_open(const struct conf_server *srv, struct smtp **sp, struct strbuf *er
 			error_set(err, "'%s:%d' does not offer STARTTLS", srv->host, srv->port);
 			goto fail;
 		}
-		r = mailsmtp_socket_starttls_with_callback(s->session, set_sni, s->host);
+		r = mailsmtp_socket_starttls_with_callback(s->session, etpan_tls_set_sni, s->host);
 		if (r != MAILSMTP_NO_ERROR) {
 			reply_error(s, err, "STARTTLS failed", r);
 			goto fail;
 		}
-		if (verify_stream(s->session->stream, srv, err) < 0)
+		if (etpan_tls_verify(s->session->stream, srv, err) < 0)
 			goto fail;
 		if ((r = mailesmtp_ehlo(s->session)) != MAILSMTP_NO_ERROR) {
 			reply_error(s, err, "EHLO after STARTTLS refused", r);
