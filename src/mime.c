@@ -336,7 +336,9 @@ static const char *param(struct mailmime_content *ct, const char *name)
 /* The part's decoded body (transfer encoding undone), or -1. */
 static int part_body(struct mailmime *mm, char **out, size_t *outlen, int *mmap_owned)
 {
-	struct mailmime_data *d = mm->mm_data.mm_single;
+	/* only a single part has a body: in a multipart, mm_single would be the
+	 * preamble, whose length libetpan can get negative (found by fuzzing) */
+	struct mailmime_data *d = mm->mm_type == MAILMIME_SINGLE ? mm->mm_data.mm_single : NULL;
 	size_t idx = 0;
 
 	*mmap_owned = 0;
