@@ -100,3 +100,5 @@ GNUPGHOME="$D/gnupg" gpg --verify "$D/part.asc" "$D/part" 2>&1 | sed 's/^/  /'
 
 step "pocgate audit verify"
 "$P" -c "$D/pocgate.conf" audit verify
+
+sh "$top/tests/demo-ladder.sh" "$D"
