@@ -40,7 +40,7 @@ SAN_OBJ    = $(call obj,san,$(LIB_SRC))
 UNITS      = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 SAN_UNITS  = $(patsubst tests/unit/%.c,$(B)/tests/san-%,$(UNIT_SRC))
 
-.PHONY: all deps deps-test build check unit demo install clean bench lab-stop
+.PHONY: all deps deps-test build check unit demo install clean bench lab-stop eval
 .DEFAULT_GOAL := all
 
 all: deps
@@ -93,6 +93,12 @@ check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate
 bench: deps-test
 	@$(MAKE) --no-print-directory build
 	@sh tests/bench/bench-cycle.sh 10000
+
+# pocgate beside Sisimai and flufl.bounce on the labelled corpora, same files, same run
+# (tests/eval/eval.py; ../shared/corpus only when present).
+eval: deps-test
+	@$(MAKE) --no-print-directory build
+	@python3 tests/eval/eval.py ./pocgate tests/corpus ../shared/corpus --compare
 
 demo: all
 	@sh tests/demo.sh

@@ -16,7 +16,7 @@ set -eu
 
 BUILD="gcc make pkg-config libetpan-dev libgpgme-dev libconfig-dev libsqlite3-dev
  libgnutls28-dev libjansson-dev libsystemd-dev iso-codes"
-TEST="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve
+TEST="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve libsisimai-perl python3-flufl.bounce
  swaks libnet-ssleay-perl libsasl2-modules sasl2-bin gnupg python3 sqlite3 openssl
  ca-certificates mutt tmux procps time clang libclang-rt-14-dev"
 
