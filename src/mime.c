@@ -32,6 +32,8 @@
 #include <pocgate/mime.h>
 
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <libetpan/libetpan.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,37 +43,120 @@
 
 #define HEADER_MAX (64 * 1024)
 
+/* ---- charset conversion ---- */
+
+/*
+ * libetpan's charconv() opens and closes an iconv converter for every
+ * string, and glibc loads and unloads the converter's module each time:
+ * most of the parse time for bodies. Body text is converted here instead,
+ * with converters kept open, a few per thread.
+ */
+#define CD_CACHE 12
+
+struct cd_slot {
+	char from[48];
+	char to[16];
+	iconv_t cd;
+};
+
+static _Thread_local struct cd_slot cd_cache[CD_CACHE];
+static _Thread_local unsigned cd_next;
+
+static iconv_t cd_get(const char *to, const char *from)
+{
+	struct cd_slot *slot;
+
+	for (unsigned i = 0; i < CD_CACHE; i++)
+		if (cd_cache[i].cd && !strcasecmp(cd_cache[i].from, from) &&
+		    !strcasecmp(cd_cache[i].to, to))
+			return cd_cache[i].cd;
+	if (strlen(from) >= sizeof(slot->from) || strlen(to) >= sizeof(slot->to))
+		return (iconv_t)-1;
+	iconv_t cd = iconv_open(to, from);
+	if (cd == (iconv_t)-1)
+		return cd;
+	slot = &cd_cache[cd_next++ % CD_CACHE];
+	if (slot->cd)
+		iconv_close(slot->cd);
+	snprintf(slot->from, sizeof(slot->from), "%s", from);
+	snprintf(slot->to, sizeof(slot->to), "%s", to);
+	slot->cd = cd;
+	return cd;
+}
+
+/* Converts s[0..n) from charset from into UTF-8, appended to out (raw,
+ * to be cleaned by add_utf8()). Bytes the charset lacks become U+FFFD.
+ * Returns -1 when the charset is unknown. */
+static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out)
+{
+	iconv_t cd = cd_get("UTF-8", from);
+	char *in = (char *)s;
+	size_t inleft = n;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
+	while (inleft > 0) {
+		char buf[4096], *o = buf;
+		size_t oleft = sizeof(buf);
+		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+		sb_add(out, buf, (size_t)(o - buf));
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno == EILSEQ) { /* a byte the charset does not have */
+			sb_addstr(out, "\xef\xbf\xbd");
+			in++;
+			inleft--;
+		} else { /* EINVAL: cut in the middle of a character */
+			break;
+		}
+	}
+	{
+		char buf[64], *o = buf;
+		size_t oleft = sizeof(buf);
+		iconv(cd, NULL, NULL, &o, &oleft);
+		sb_add(out, buf, (size_t)(o - buf));
+	}
+	return 0;
+}
+
 /* ---- small helpers ---- */
 
 /* Appends s[0..n) as valid UTF-8: invalid sequences become U+FFFD, NUL and
  * other C0 controls (except TAB, LF) are dropped. */
 static void add_utf8(struct strbuf *out, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 
+	/* valid bytes are copied in runs; only what must change is touched */
 	while (p < end) {
 		unsigned c = *p;
+		if (c >= 0x20 && c < 0x7f) {
+			p++;
+			continue;
+		}
 		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
 			     c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-		int ok = len && p + len <= end;
+		int ok = len && (size_t)(end - p) >= len;
 		for (size_t i = 1; ok && i < len; i++)
 			ok = (p[i] & 0xc0) == 0x80;
 		if (ok && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
 			ok = 0;
 		if (ok && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
 			ok = 0;
-		if (!ok) {
+		if (ok && !(len == 1 && c != '\t' && c != '\n')) {
+			p += len;
+			continue;
+		}
+		sb_add(out, run, (size_t)(p - run));
+		if (!ok)
 			sb_addstr(out, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		if (len == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n') {
-			p++; /* also the CR of CRLF: the LF that follows ends the line */
-			continue;
-		}
-		sb_add(out, p, len);
-		p += len;
+		/* else a NUL, CR or other control: dropped (the LF after a CR ends
+		 * the line) */
+		p++;
+		run = p;
 	}
+	sb_add(out, run, (size_t)(p - run));
 }
 
 static char *dup_utf8(const char *s, size_t n)
@@ -93,19 +178,26 @@ static void set_reason(struct mime_msg *m, const char *why)
 /* A copy of data with every line end as CRLF. */
 static void to_crlf(const char *data, size_t len, struct strbuf *out)
 {
-	sb_grow(out, len + len / 16);
+	char *w;
+
+	sb_grow(out, xsize_add(len, len)); /* at worst every byte a line end */
+	w = out->buf + out->len;
 	for (size_t i = 0; i < len; i++) {
 		char c = data[i];
 		if (c == '\r') {
-			sb_addstr(out, "\r\n");
+			*w++ = '\r';
+			*w++ = '\n';
 			if (i + 1 < len && data[i + 1] == '\n')
 				i++;
 		} else if (c == '\n') {
-			sb_addstr(out, "\r\n");
+			*w++ = '\r';
+			*w++ = '\n';
 		} else {
-			sb_addch(out, c);
+			*w++ = c;
 		}
 	}
+	out->len = (size_t)(w - out->buf);
+	out->buf[out->len] = '\0';
 }
 
 void mime_decode_header(const char *value, struct strbuf *out)
@@ -397,8 +489,6 @@ static void add_text(struct mime_msg *m, struct strbuf *out, const char *s, size
 static void add_text_uncapped(struct mime_msg *m, struct strbuf *out, const char *s, size_t n,
 			      const char *cs)
 {
-	char *conv = NULL;
-
 	if (out->len + n > MIME_MAX_TEXT)
 		n = out->len < MIME_MAX_TEXT ? MIME_MAX_TEXT - out->len : 0;
 	if (!n)
@@ -409,12 +499,13 @@ static void add_text_uncapped(struct mime_msg *m, struct strbuf *out, const char
 		/* the commonest mislabel: GB2312 text that needs GBK or GB18030 */
 		const char *from = strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ?
 					   "GB18030" : cs;
-		if (charconv("utf-8", from, s, n, &conv) == MAIL_CHARCONV_NO_ERROR && conv) {
-			add_utf8(out, conv, strlen(conv));
-			free(conv);
+		struct strbuf conv = STRBUF_INIT;
+		if (to_utf8(from, s, n, &conv) == 0) {
+			add_utf8(out, conv.buf, conv.len);
+			sb_release(&conv);
 			return;
 		}
-		free(conv);
+		sb_release(&conv);
 	} else if (cs && *cs) {
 		note_charset(m, cs);
 	}
