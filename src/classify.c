@@ -199,7 +199,7 @@ static const char *const full_text[] = {
 	"mailbox full", "mailbox is full", "mail box full", "over quota", "overquota",
 	"quota exceeded", "exceeded storage", "exceeds the quota", "quota", "insufficient storage",
 	"mailbox size limit", "too many messages", "disk space", "exceeded its", "storage limit",
-	"user is over", "mailfolder is full", "5.2.2", "4.2.2", "mailboxfull", "enough space",
+	"user is over", "mailfolder is full", "5.2.2", "4.2.2", "enough space",
 	"space not enough", "no space", "not enough space", "storage space", "not enough storage",
 	"ящик переполнен", "превышен", "容量", NULL,
 };
