@@ -18,7 +18,7 @@ BUILD="gcc make pkg-config libetpan-dev libgpgme-dev libconfig-dev libsqlite3-de
  libgnutls28-dev libjansson-dev libsystemd-dev iso-codes"
 TEST="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve libsisimai-perl python3-flufl.bounce
  swaks libnet-ssleay-perl libsasl2-modules sasl2-bin gnupg python3 sqlite3 openssl
- ca-certificates mutt tmux procps time clang libclang-rt-14-dev"
+ ca-certificates mutt s-nail tmux procps time clang libclang-rt-14-dev"
 
 case "${1:-all}" in
 build) want=$BUILD ;;
