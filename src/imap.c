@@ -155,7 +155,8 @@ void imap_close(struct imap **imp)
 
 int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, struct strbuf *err)
 {
-	int r = mailimap_select(im->session, folder);
+	/* EXAMINE: read-only, so not even \Recent is changed */
+	int r = mailimap_examine(im->session, folder);
 
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "cannot select the folder", r);

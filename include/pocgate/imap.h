@@ -18,8 +18,8 @@ int imap_open(const struct conf_server *srv, struct imap **im, struct strbuf *er
 /* Says LOGOUT and frees; accepts NULL. */
 void imap_close(struct imap **im);
 
-/* Selects folder read-write (nothing is changed unasked: messages are
- * fetched with BODY.PEEK). */
+/* Opens folder read-only (EXAMINE): the mailbox is never changed, not even
+ * its \Recent flags; messages are fetched with BODY.PEEK. */
 int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, struct strbuf *err);
 
 /* The UIDs greater than after, in increasing order; *uids is malloc'ed. */
