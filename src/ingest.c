@@ -266,10 +266,11 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 				       size > INGEST_MAX_SIZE ? NULL : msg.buf, msg.len, size,
 				       received ? received : now, now, actor, res, err) < 0)
 			goto out;
-		if (store_folder_put(st, folder, uidvalidity, uids[i], err) < 0)
-			goto out;
-		if (in_tx >= BATCH) {
-			if (store_commit(st, err) < 0)
+		/* the folder's last UID goes into the same transaction as the
+		 * batch's messages: recorded together, or read again together */
+		if (in_tx >= BATCH || i + 1 == n) {
+			if (store_folder_put(st, folder, uidvalidity, uids[i], err) < 0 ||
+			    store_commit(st, err) < 0)
 				goto out;
 			in_tx = 0;
 		}

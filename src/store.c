@@ -503,8 +503,10 @@ int store_open(const char *path, struct store **stp, struct strbuf *err)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	/* a bounded page cache (8 MiB): large stores are read from it, not
+	 * from the file, and memory stays flat whatever their size */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-		     " PRAGMA synchronous = FULL;",
+		     " PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;",
 		 err, "cannot set up the database") < 0)
 		goto fail;
 	if (migrate(st, err) < 0)
