@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	#include <pocgate/imap.h>
  *	imap_open(), imap_close(), imap_select(), imap_uids_after(),
- *	imap_fetch(), imap_has_idle(), imap_idle()
+ *	imap_meta(), imap_fetch_body(), imap_has_idle(), imap_idle()
  * DESCRIPTION
  *	The only module that speaks libetpan's IMAP API. It never changes the
  *	mailbox: messages are read with BODY.PEEK[] so their \Seen flag stays
@@ -280,24 +280,81 @@ static int fetch_one(struct imap *im, uint32_t uid, int body, size_t *size, stru
 	return 0;
 }
 
-int imap_fetch(struct imap *im, uint32_t uid, size_t max, struct strbuf *msg, size_t *size,
-	       int64_t *received, struct strbuf *err)
+static int uid_index(const uint32_t *uids, size_t n, uint32_t uid)
 {
-	int found;
-	int64_t unused;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (uids[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && uids[lo] == uid ? (int)lo : -1;
+}
+
+int imap_meta(struct imap *im, const uint32_t *uids, size_t n, size_t *sizes, int64_t *received,
+	      struct strbuf *err)
+{
+	struct mailimap_set *set;
+	struct mailimap_fetch_type *ft;
+	clist *result = NULL;
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		sizes[i] = 0;
+		received[i] = 0;
+	}
+	if (!n)
+		return 0;
+	set = mailimap_set_new_interval(uids[0], uids[n - 1]);
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
+	r = mailimap_uid_fetch(im->session, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "UID FETCH of sizes failed", r);
+	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		uint32_t uid = 0;
+		size_t sz = 0;
+		int64_t when = 0;
+		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
+			struct mailimap_msg_att_item *item = clist_content(jt);
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			struct mailimap_msg_att_static *st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				uid = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+				sz = st->att_data.att_rfc822_size;
+			else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
+				 st->att_data.att_internal_date)
+				when = internaldate(st->att_data.att_internal_date);
+		}
+		int k = uid_index(uids, n, uid);
+		if (k >= 0) {
+			sizes[k] = sz;
+			received[k] = when;
+		}
+	}
+	mailimap_fetch_list_free(result);
+	return 0;
+}
+
+int imap_fetch_body(struct imap *im, uint32_t uid, struct strbuf *msg, struct strbuf *err)
+{
+	size_t size = 0;
+	int64_t unused = 0;
+	int found = 0;
 
 	sb_reset(msg);
-	*size = 0;
-	*received = 0;
-	if (fetch_one(im, uid, 0, size, msg, received, &found, err) < 0)
+	if (fetch_one(im, uid, 1, &size, msg, &unused, &found, err) < 0)
 		return -1;
-	if (!found)
-		return 1;
-	if (*size > max)
-		return 0;
-	if (fetch_one(im, uid, 1, size, msg, &unused, &found, err) < 0)
-		return -1;
-	*size = msg->len;
 	return found ? 0 : 1;
 }
 

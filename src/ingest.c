@@ -46,6 +46,7 @@
 #include <pocgate/xalloc.h>
 
 #define BATCH 100
+#define META_CHUNK 500 /* UIDs whose sizes are fetched in one round trip */
 
 struct found {
 	int have;
@@ -236,6 +237,8 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 	const char *folder = conf->imap_folder;
 	struct strbuf msg = STRBUF_INIT;
 	uint32_t uidvalidity, *uids = NULL;
+	size_t sizes[META_CHUNK];
+	int64_t received[META_CHUNK];
 	int64_t stored_validity = 0, last_uid = 0;
 	size_t n = 0, i, in_tx = 0;
 	int r, rc = -1;
@@ -254,17 +257,23 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 	if (imap_uids_after(im, (uint32_t)last_uid, &uids, &n, err) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		size_t size;
-		int64_t received;
-		int fr = imap_fetch(im, uids[i], INGEST_MAX_SIZE, &msg, &size, &received, err);
-		if (fr < 0)
+		size_t k = i % META_CHUNK;
+		int fr = 0;
+
+		/* sizes and arrival times a chunk at a time: one round trip */
+		if (k == 0 && imap_meta(im, uids + i, n - i < META_CHUNK ? n - i : META_CHUNK, sizes,
+					received, err) < 0)
+			goto out;
+		if (sizes[k] == 0)
+			fr = 1; /* gone since the search */
+		else if (sizes[k] <= INGEST_MAX_SIZE && (fr = imap_fetch_body(im, uids[i], &msg, err)) < 0)
 			goto out;
 		if (!in_tx && store_begin(st, err) < 0)
 			goto out;
 		in_tx++;
 		if (fr == 0 && process(st, verify, folder, uidvalidity, uids[i],
-				       size > INGEST_MAX_SIZE ? NULL : msg.buf, msg.len, size,
-				       received ? received : now, now, actor, res, err) < 0)
+				       sizes[k] > INGEST_MAX_SIZE ? NULL : msg.buf, msg.len, sizes[k],
+				       received[k] ? received[k] : now, now, actor, res, err) < 0)
 			goto out;
 		/* the folder's last UID goes into the same transaction as the
 		 * batch's messages: recorded together, or read again together */

@@ -26,12 +26,13 @@ int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, stru
 int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uids, size_t *n,
 		    struct strbuf *err);
 
-/* Fetches one message by UID without marking it read, with the time the
- * server received it (INTERNALDATE, epoch seconds). When it is larger than
- * max bytes its body is not fetched: *size says how large it is and msg
- * stays empty. Returns 0, 1 when the UID no longer exists, -1. */
-int imap_fetch(struct imap *im, uint32_t uid, size_t max, struct strbuf *msg, size_t *size,
-	       int64_t *received, struct strbuf *err);
+/* The size and INTERNALDATE of each of uids[0..n) (increasing, from one
+ * folder) in one round trip; a UID that no longer exists gets size 0 and
+ * time 0. */
+int imap_meta(struct imap *im, const uint32_t *uids, size_t n, size_t *sizes, int64_t *received,
+	      struct strbuf *err);
+/* The message's bytes (BODY.PEEK[]): 0, 1 when the UID no longer exists, -1. */
+int imap_fetch_body(struct imap *im, uint32_t uid, struct strbuf *msg, struct strbuf *err);
 
 /* 1 when the server offers IDLE. */
 int imap_has_idle(struct imap *im);
