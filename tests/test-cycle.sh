@@ -98,6 +98,7 @@ trap 'exit 1' HUP INT TERM
 run() {
 	"$@" >"$T/out" 2>"$T/err"
 	rc=$?
+	return $rc
 }
 # helper ARGS...: tests/cycle/cycle.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$HELPER" "$@"; }

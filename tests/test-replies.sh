@@ -119,6 +119,7 @@ trap 'exit 1' HUP INT TERM PIPE
 run() {
 	"$@" >"$T/out" 2>"$T/err"
 	rc=$?
+	return $rc
 }
 # helper ARGS...: tests/replies/replies.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$H" "$@"; }
