@@ -93,6 +93,7 @@ check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate
 bench: deps-test
 	@$(MAKE) --no-print-directory build
 	@sh tests/bench/bench-cycle.sh 10000
+	@sh tests/bench/bench-ingest.sh 10000 100000
 
 # pocgate beside Sisimai and flufl.bounce on the labelled corpora, same files, same run
 # (tests/eval/eval.py; ../shared/corpus only when present).

@@ -48,6 +48,7 @@ enum ptype {
 	P_LOGLEVEL,
 	P_DATETIME,	/* UTC date and time */
 	P_DATES,	/* list of UTC dates and times */
+	P_BOOL,		/* true or false */
 };
 
 struct param {
@@ -136,6 +137,8 @@ static const struct param params[] = {
 	  "interval between escalations to a Permanent Mission" },
 	{ "cycle.escalation_max", P_INT, "3", 1, 100, 0, F(escalation_max),
 	  "escalations before an entry is flagged unverified" },
+	{ "cycle.resolution_note", P_BOOL, "true", 0, 0, 0, F(resolution_note),
+	  "tell a Permanent Mission when every POC it was asked about has answered" },
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
@@ -145,6 +148,7 @@ static const char *type_names[] = {
 	[P_SECRET] = "secret file",  [P_ADDRESS] = "address", [P_FINGERPRINT] = "fingerprint",
 	[P_INT] = "integer",	     [P_DURATION] = "duration", [P_SECURITY] = "security",
 	[P_LOGLEVEL] = "log level",  [P_DATETIME] = "UTC time", [P_DATES] = "list of UTC times",
+	[P_BOOL] = "true or false",
 };
 
 const char *conf_path(const char *arg)
@@ -291,6 +295,13 @@ static void convert(struct loader *ld, const struct param *p, const config_setti
 			return;
 		}
 		*(int *)field(ld, p) = (int)num;
+		return;
+	case P_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+			problem(ld, s, p->name, "must be true or false");
+			return;
+		}
+		*(int *)field(ld, p) = config_setting_get_bool(s);
 		return;
 	case P_DATES: {
 		int n;

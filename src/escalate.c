@@ -258,6 +258,81 @@ out:
 	return rc;
 }
 
+/* Every escalated POC of the State answered: the case is closed, and the
+ * Mission told so when the configuration asks for it. */
+static int do_close(struct run *r, const struct store_ladder *l, int64_t cycle_id, const char *code)
+{
+	struct strbuf msg = STRBUF_INIT, msgid = STRBUF_INIT, list = STRBUF_INIT, ref = STRBUF_INIT;
+	struct contact mission = { 0 };
+	struct tmpl_var vars[8];
+	char to[320] = "", subject[80];
+	int rounds = 0, rc = -1, found;
+
+	for (size_t i = 0; i < l->nstates; i++)
+		if (l->states[i].cycle_id == cycle_id && !strcmp(l->states[i].state_code, code))
+			rounds = l->states[i].rounds;
+	for (size_t i = 0; i < l->npings; i++) {
+		const struct store_ladder_ping *p = &l->pings[i];
+		struct contact c = { 0 };
+		if (p->cycle_id != cycle_id || strcmp(p->state_code, code) || !p->escalated_round)
+			continue;
+		if (store_contact_get(r->st, p->contact_id, &c, r->err) > 0)
+			sb_addf(&list, "- %s (%s), %.*s, %s: %s\n", c.entity_en ? c.entity_en : c.entity,
+				contact_role_name(c.role), (int)strcspn(c.email, ";"), c.email,
+				p->reference, !strcmp(p->status, "resolved") ? "closed by the manager" :
+									       "confirmed");
+		contact_release(&c);
+	}
+	/* the reference of the last escalation round, which the note answers */
+	for (size_t i = 0; i < l->npings && !ref.len; i++) {
+		const struct store_ladder_ping *p = &l->pings[i];
+		const char *last = strrchr(p->reference, '-');
+		if (p->cycle_id == cycle_id && last && last - p->reference > 9)
+			sb_addf(&ref, "ESC-%.*s-%s-%d", (int)(last - 4 - (p->reference + 4)),
+				p->reference + 4, code, rounds);
+	}
+	if (r->conf->resolution_note) {
+		if ((found = store_mission_of_state(r->st, code, &mission, r->err)) <= 0) {
+			if (found == 0)
+				error_set(r->err, "State %s has no Permanent Mission contact", code);
+			goto out;
+		}
+		if (signer(r) < 0)
+			goto out;
+		snprintf(to, sizeof(to), "%.*s", (int)strcspn(mission.email, ";"), mission.email);
+		vars[0] = (struct tmpl_var){ "reference", ref.buf };
+		vars[1] = (struct tmpl_var){ "manager", r->conf->manager_name };
+		vars[2] = (struct tmpl_var){ "state", mission.state_name ? mission.state_name : code };
+		vars[3] = (struct tmpl_var){ "contacts", list.buf };
+		if (cycle_compose_message(r->conf, r->tmpl, r->crypto, TMPL_RESOLVED, mission.languages,
+					  vars, 4, mission.name ? mission.name : mission.entity, to,
+					  ref.buf, r->now, &msg, &msgid, r->err) < 0)
+			goto out;
+	}
+	if (store_begin(r->st, r->err) < 0)
+		goto out;
+	if ((r->conf->resolution_note && queue(r, 0, "escalation", to, &msg, &msgid, ref.buf) < 0) ||
+	    store_escalation_close(r->st, cycle_id, code, r->now, r->err) < 0)
+		goto rollback;
+	snprintf(subject, sizeof(subject), "escalation %s", ref.buf);
+	if (event(r, "escalation.closed", subject,
+		  audit_json("{s:s, s:i, s:b, s:s}", "state", code, "rounds", rounds, "note_sent",
+			     r->conf->resolution_note, "contacts", list.buf)) < 0 ||
+	    store_commit(r->st, r->err) < 0)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	store_rollback(r->st);
+out:
+	contact_release(&mission);
+	sb_release(&msg);
+	sb_release(&msgid);
+	sb_release(&list);
+	sb_release(&ref);
+	return rc;
+}
+
 int escalate_run(struct store *st, const struct conf *conf, const struct tmpl_set *tmpl,
 		 int64_t now, const char *actor, struct escalate_result *res, struct strbuf *err)
 {
@@ -291,7 +366,8 @@ int escalate_run(struct store *st, const struct conf *conf, const struct tmpl_se
 			if (l.states[i].cycle_id == cid)
 				ls[ns++] = (struct ladder_state){ l.states[i].state_code,
 								  l.states[i].rounds,
-								  l.states[i].last_at };
+								  l.states[i].last_at,
+								  l.states[i].closed };
 		n = ladder_plan(&lc, lp, np, ls, ns, now, act, ACTIONS_MAX);
 		for (size_t i = 0; i < n && i < ACTIONS_MAX; i++) {
 			const struct store_ladder_ping *p = NULL;
@@ -316,6 +392,10 @@ int escalate_run(struct store *st, const struct conf *conf, const struct tmpl_se
 				ok = p && do_unverified(&r, p) == 0;
 				res->unverified += ok;
 				break;
+			case LADDER_CLOSE:
+				ok = do_close(&r, &l, cid, act[i].state_code) == 0;
+				res->closed += ok;
+				break;
 			}
 			if (!ok) {
 				msg_error("ladder: %s", err->buf);
@@ -332,14 +412,28 @@ int escalate_run(struct store *st, const struct conf *conf, const struct tmpl_se
 	free(ls);
 	lp = xcalloc(l.npings + 1, sizeof(*lp));
 	ls = xcalloc(l.nstates + 1, sizeof(*ls));
-	for (size_t i = 0; i < l.npings; i++)
-		lp[i] = (struct ladder_ping){ l.pings[i].id, l.pings[i].state_code, l.pings[i].status,
-					      l.pings[i].deadline, l.pings[i].status_at,
-					      l.pings[i].reminded, l.pings[i].escalated_round };
-	for (size_t i = 0; i < l.nstates; i++)
-		ls[i] = (struct ladder_state){ l.states[i].state_code, l.states[i].rounds,
-					       l.states[i].last_at };
-	res->next = ladder_next(&lc, lp, l.npings, ls, l.nstates, now);
+	/* cycle by cycle, as rounds count per cycle and State */
+	for (size_t start = 0; start < l.npings;) {
+		int64_t cid = l.pings[start].cycle_id, next;
+		size_t end = start, np = 0, ns = 0;
+		while (end < l.npings && l.pings[end].cycle_id == cid)
+			end++;
+		for (size_t i = start; i < end; i++)
+			lp[np++] = (struct ladder_ping){ l.pings[i].id, l.pings[i].state_code,
+							 l.pings[i].status, l.pings[i].deadline,
+							 l.pings[i].status_at, l.pings[i].reminded,
+							 l.pings[i].escalated_round };
+		for (size_t i = 0; i < l.nstates; i++)
+			if (l.states[i].cycle_id == cid)
+				ls[ns++] = (struct ladder_state){ l.states[i].state_code,
+								  l.states[i].rounds,
+								  l.states[i].last_at,
+								  l.states[i].closed };
+		next = ladder_next(&lc, lp, np, ls, ns, now);
+		if (next > 0 && (res->next == 0 || next < res->next))
+			res->next = next;
+		start = end;
+	}
 	store_ladder_release(&l);
 	rc = 0;
 out:

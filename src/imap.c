@@ -370,6 +370,14 @@ int imap_idle(struct imap *im, int timeout, int stop_fd, struct strbuf *err)
 
 	if ((r = mailimap_idle(im->session)) != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "IDLE refused", r);
+	/* mail that came between the last search and IDLE is announced with
+	 * the "+ idling" line, in the same read: libetpan has it buffered
+	 * already, and the socket will stay quiet */
+	if (im->session->imap_stream && im->session->imap_stream->read_buffer_len > 0) {
+		if ((r = mailimap_idle_done(im->session)) != MAILIMAP_NO_ERROR)
+			return imap_error(im, err, "IDLE did not end cleanly", r);
+		return 1;
+	}
 	pfd[0].fd = mailimap_idle_get_fd(im->session);
 	pfd[0].events = POLLIN;
 	if (stop_fd >= 0) {

@@ -37,6 +37,11 @@ static int unresolved(const char *s)
 	return !strcmp(s, "overdue") || !strcmp(s, "undeliverable") || !strcmp(s, "escalated");
 }
 
+static int answered(const char *s)
+{
+	return !strcmp(s, "confirmed") || !strcmp(s, "late-confirmed") || !strcmp(s, "resolved");
+}
+
 static const struct ladder_state *state_of(const struct ladder_state *v, size_t n, const char *code)
 {
 	for (size_t i = 0; i < n; i++)
@@ -90,11 +95,23 @@ size_t ladder_plan(const struct ladder_conf *conf, const struct ladder_ping *p, 
 		const struct ladder_state *s = state_of(st, ns, code);
 		int rounds = s ? s->rounds : 0;
 		int64_t last = s ? s->last_at : 0;
+		/* unresolved pings no round has listed yet, and since when */
+		int64_t fresh = INT64_MAX;
+		for (size_t j = i; j < np; j++)
+			if (unresolved(p[j].status) && !strcmp(p[j].state_code, code) &&
+			    p[j].escalated_round == 0 && p[j].status_at < fresh)
+				fresh = p[j].status_at;
 
 		if (rounds == 0) {
 			if (now >= oldest + conf->escalation_delay)
 				n = push(out, n, max,
 					 (struct ladder_action){ LADDER_ESCALATE, 0, code, 1 });
+		} else if (rounds >= conf->escalation_max && fresh != INT64_MAX) {
+			/* a POC fell silent after the State's rounds were used: it is
+			 * reported once before it can be flagged */
+			if (now >= fresh + conf->escalation_delay)
+				n = push(out, n, max,
+					 (struct ladder_action){ LADDER_ESCALATE, 0, code, rounds + 1 });
 		} else if (now >= last + conf->escalation_repeat) {
 			if (rounds < conf->escalation_max) {
 				n = push(out, n, max,
@@ -108,6 +125,23 @@ size_t ladder_plan(const struct ladder_conf *conf, const struct ladder_ping *p, 
 										 p[j].id, NULL, 0 });
 			}
 		}
+	}
+
+	/* per escalated State: closed once every escalated ping was answered */
+	for (size_t k = 0; k < ns; k++) {
+		int open = 0, any = 0;
+		if (st[k].rounds == 0 || st[k].closed)
+			continue;
+		for (size_t i = 0; i < np; i++) {
+			if (strcmp(p[i].state_code, st[k].state_code) || p[i].escalated_round == 0)
+				continue;
+			any = 1;
+			if (!answered(p[i].status))
+				open = 1;
+		}
+		if (any && !open)
+			n = push(out, n, max,
+				 (struct ladder_action){ LADDER_CLOSE, 0, st[k].state_code, 0 });
 	}
 	return n;
 }
@@ -130,7 +164,8 @@ int64_t ladder_next(const struct ladder_conf *conf, const struct ladder_ping *p,
 			earliest(&best, p[i].deadline, now);
 		} else if (unresolved(p[i].status)) {
 			const struct ladder_state *s = state_of(st, ns, p[i].state_code);
-			if (!s || s->rounds == 0)
+			if (!s || s->rounds == 0 ||
+			    (p[i].escalated_round == 0 && s->rounds >= conf->escalation_max))
 				earliest(&best, p[i].status_at + conf->escalation_delay, now);
 			else
 				earliest(&best, s->last_at + conf->escalation_repeat, now);

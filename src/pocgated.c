@@ -238,11 +238,12 @@ static unsigned run_ladder(const struct conf *conf, struct store *store)
 		goto out;
 	}
 	ladder_next_due = r.next;
-	n = r.reminders + r.overdue + r.escalations + r.unverified;
+	n = r.reminders + r.overdue + r.escalations + r.unverified + r.closed;
 	if (n)
-		msg_info("ladder: %u reminder%s, %u overdue, %u escalation%s, %u flagged unverified",
+		msg_info("ladder: %u reminder%s, %u overdue, %u escalation%s, %u flagged unverified, "
+			 "%u State%s closed",
 			 r.reminders, r.reminders == 1 ? "" : "s", r.overdue, r.escalations,
-			 r.escalations == 1 ? "" : "s", r.unverified);
+			 r.escalations == 1 ? "" : "s", r.unverified, r.closed, r.closed == 1 ? "" : "s");
 out:
 	tmpl_free(&tmpl);
 	sb_release(&err);

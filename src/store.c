@@ -166,6 +166,9 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (cycle_id, state, round));"
 	"ALTER TABLE outbox ADD COLUMN escalation_id INTEGER REFERENCES escalation(id);",
+
+	/* 4 -> 5: a State's case closed (every escalated POC answered) */
+	"ALTER TABLE escalation ADD COLUMN closed_at INTEGER;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -224,6 +227,7 @@ enum stmt_id {
 	S_OUTBOX_ESC_LINK,
 	S_CONTACT_UNVERIFIED,
 	S_CYCLE_SINCE,
+	S_ESCALATION_CLOSE,
 	S_COUNT
 };
 
@@ -345,7 +349,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		" (SELECT max(o.submitted_at) FROM outbox o WHERE o.ping_id = p.id AND o.kind = 'ping')"
 		" FROM ping p JOIN contact c ON c.id = p.contact_id JOIN cycle y ON y.id = p.cycle_id"
 		" WHERE y.closed_at IS NULL ORDER BY p.cycle_id, c.state, p.id",
-	[S_LADDER_STATES] = "SELECT e.cycle_id, e.state, count(*), max(e.created_at) FROM escalation e"
+	[S_LADDER_STATES] = "SELECT e.cycle_id, e.state, count(*), max(e.created_at),"
+			    " count(e.closed_at) > 0 FROM escalation e"
 			    " JOIN cycle y ON y.id = e.cycle_id WHERE y.closed_at IS NULL"
 			    " GROUP BY e.cycle_id, e.state",
 	[S_PING_REMINDED] = "UPDATE ping SET reminded = 1 WHERE id = ?1",
@@ -360,6 +365,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OUTBOX_ESC_LINK] = "UPDATE outbox SET escalation_id = ?2 WHERE message_id = ?1",
 	[S_CONTACT_UNVERIFIED] = "UPDATE contact SET unverified_since = ?2 WHERE id = ?1"
 				 " AND unverified_since IS NULL",
+	[S_ESCALATION_CLOSE] = "UPDATE escalation SET closed_at = ?3 WHERE cycle_id = ?1 AND state = ?2"
+			       " AND closed_at IS NULL",
 	[S_CYCLE_SINCE] = "SELECT count(*) FROM cycle WHERE started_at >= ?1",
 	[S_STATUS] = "SELECT p.id, p.reference, p.state, p.deadline, p.state_at, "
 		     " (SELECT o.last_reply FROM outbox o WHERE o.ping_id = p.id ORDER BY o.id DESC"
@@ -1425,6 +1432,7 @@ int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *e
 		snprintf(e->state_code, sizeof(e->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
 		e->rounds = sqlite3_column_int(s, 2);
 		e->last_at = sqlite3_column_int64(s, 3);
+		e->closed = sqlite3_column_int(s, 4);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -1543,4 +1551,17 @@ int store_cycle_since(struct store *st, int64_t t, struct strbuf *err)
 	if (rc != SQLITE_ROW)
 		return db_error(st, err, "cannot read cycles");
 	return n > 0;
+}
+
+int store_escalation_close(struct store *st, int64_t cycle_id, const char *state, int64_t now,
+			   struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_ESCALATION_CLOSE, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, cycle_id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, now);
+	return stmt_done(st, s, err, "cannot close a State's case");
 }

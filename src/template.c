@@ -34,7 +34,8 @@ static const char *const langs[] = { "ar", "zh", "en", "fr", "ru", "es" };
 #define NLANGS (sizeof(langs) / sizeof(langs[0]))
 #define LANG_EN 2
 
-static const char *const kind_names[TMPL_NKINDS] = { "ping", "reminder", "escalation" };
+static const char *const kind_names[TMPL_NKINDS] = { "ping", "reminder", "escalation",
+						     "resolved" };
 
 /* The names each kind may use; the first ones of each list are required
  * in the body ("reference" also in the subject). */
@@ -45,8 +46,9 @@ static const char *const allowed[TMPL_NKINDS][12] = {
 			    "name", "designation", "role", "sent", NULL },
 	[TMPL_ESCALATION] = { "reference", "deadline", "manager", "contacts", "state", "window",
 			      "round", NULL },
+	[TMPL_RESOLVED] = { "reference", "manager", "contacts", "state", NULL },
 };
-static const int nrequired[TMPL_NKINDS] = { 3, 3, 4 };
+static const int nrequired[TMPL_NKINDS] = { 3, 3, 4, 3 };
 
 struct tmpl {
 	char *path;	/* owned */

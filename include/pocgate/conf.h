@@ -53,6 +53,7 @@ struct conf {
 	int64_t escalation_delay;	/* seconds */
 	int64_t escalation_repeat;	/* seconds */
 	int escalation_max;
+	int resolution_note;		/* bool */
 };
 
 /* Finds the configuration path: the -c argument when given, else

@@ -13,7 +13,7 @@ struct store;
 struct tmpl_set;
 
 struct escalate_result {
-	unsigned reminders, overdue, escalations, unverified;
+	unsigned reminders, overdue, escalations, unverified, closed;
 	int64_t next;	/* when something is next due, 0: nothing pending */
 };
 

@@ -34,6 +34,7 @@ struct ladder_state {
 	const char *state_code;		/* borrowed */
 	int rounds;			/* escalations sent */
 	int64_t last_at;		/* when the last one was queued */
+	int closed;			/* the resolution note was queued */
 };
 
 enum ladder_kind {
@@ -41,6 +42,7 @@ enum ladder_kind {
 	LADDER_OVERDUE,		/* the deadline passed without a confirmation */
 	LADDER_ESCALATE,	/* queue round `round` to the State's Permanent Mission */
 	LADDER_UNVERIFIED,	/* the last round passed: flag the entry unverified */
+	LADDER_CLOSE,		/* every escalated POC of a State answered: tell the Mission */
 };
 
 struct ladder_action {
@@ -57,7 +59,9 @@ struct ladder_action {
  * pings gets escalation round 1 once its oldest such ping has waited
  * escalation_delay, then a further round every escalation_repeat while any
  * of them is still unresolved, up to escalation_max; escalation_repeat
- * after the last round, its unresolved pings are flagged unverified.
+ * after the last round, its unresolved pings are flagged unverified. When
+ * every escalated ping of an escalated State has been confirmed or
+ * resolved by hand, the State's case is closed (LADDER_CLOSE, once).
  * Returns how many actions were written to out (at most max).
  */
 size_t ladder_plan(const struct ladder_conf *conf, const struct ladder_ping *pings, size_t npings,

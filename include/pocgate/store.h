@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
@@ -239,6 +239,7 @@ struct store_ladder_state {
 	char state_code[4];
 	int rounds;
 	int64_t last_at;
+	int closed;
 };
 struct store_ladder {
 	struct store_ladder_ping *pings;	/* owned, ordered by cycle and State */
@@ -255,6 +256,9 @@ int store_ping_escalated(struct store *st, int64_t ping_id, int round, int64_t n
 			 struct strbuf *err);
 int store_escalation_add(struct store *st, int64_t cycle_id, const char *state, int round,
 			 const char *reference, int64_t now, int64_t *id, struct strbuf *err);
+/* Marks a State's escalations in a cycle closed (the note was queued). */
+int store_escalation_close(struct store *st, int64_t cycle_id, const char *state, int64_t now,
+			   struct strbuf *err);
 /* The State's (first) Permanent Mission contact: 1, 0 none, -1. */
 int store_mission_of_state(struct store *st, const char *state, struct contact *c,
 			   struct strbuf *err);

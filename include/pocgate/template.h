@@ -14,7 +14,7 @@
 
 #include <pocgate/strbuf.h>
 
-enum tmpl_kind { TMPL_PING, TMPL_REMINDER, TMPL_ESCALATION, TMPL_NKINDS };
+enum tmpl_kind { TMPL_PING, TMPL_REMINDER, TMPL_ESCALATION, TMPL_RESOLVED, TMPL_NKINDS };
 
 struct tmpl_set;
 

@@ -37,7 +37,7 @@ static int template_check(struct cli *cli, int argc, char **argv)
 		sb_release(&problems);
 		return EX_CONFIG;
 	}
-	printf("%s: ok (ping, reminder, escalation in ar, zh, en, fr, ru, es)\n",
+	printf("%s: ok (ping, reminder, escalation, resolved in ar, zh, en, fr, ru, es)\n",
 	       cli->conf->templates);
 	tmpl_free(&set);
 	return 0;
@@ -83,7 +83,7 @@ static int template_render(struct cli *cli, int argc, char **argv)
 		if (ch == 'p')
 			id = atoll(optarg);
 		else if (ch != 'k' || tmpl_kind_parse(optarg, &kind) < 0) {
-			msg_error("--kind takes ping, reminder or escalation");
+			msg_error("--kind takes ping, reminder, escalation or resolved");
 			return EX_USAGE;
 		}
 	}
@@ -111,7 +111,7 @@ static int template_render(struct cli *cli, int argc, char **argv)
 	vars[nv++] = (struct tmpl_var){ "sent", sent };
 	vars[nv++] = (struct tmpl_var){ "round", "1" };
 	struct list_ctx lx = { &contacts };
-	if (kind == TMPL_ESCALATION &&
+	if ((kind == TMPL_ESCALATION || kind == TMPL_RESOLVED) &&
 	    store_contact_foreach(cli->store, c.state, list_poc, &lx, &err) < 0) {
 		msg_error("%s", err.buf);
 		rc = EX_IOERR;
@@ -137,7 +137,7 @@ out:
 
 static const struct subcmd subs[] = {
 	{ "check", template_check, "", "load every template and report every problem" },
-	{ "render", template_render, "--poc ID [--kind ping|reminder|escalation]",
+	{ "render", template_render, "--poc ID [--kind ping|reminder|escalation|resolved]",
 	  "preview the message a contact would receive (unsigned)" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -100,8 +100,8 @@ static void hard_bounce_escalates_before_the_deadline(void)
 static void rounds_repeat_after_the_interval_up_to_the_maximum(void)
 {
 	struct ladder_ping p[] = { { 1, "FRA", "escalated", T0, T0 + 60, 1, 1 } };
-	struct ladder_state s1[] = { { "FRA", 1, T0 + 60 } };
-	struct ladder_state s2[] = { { "FRA", 2, T0 + 3660 } };
+	struct ladder_state s1[] = { { "FRA", 1, T0 + 60, 0 } };
+	struct ladder_state s2[] = { { "FRA", 2, T0 + 3660, 0 } };
 	struct ladder_action a[16];
 	size_t n;
 
@@ -114,13 +114,53 @@ static void rounds_repeat_after_the_interval_up_to_the_maximum(void)
 	CHECK(n == 1 && has(a, n, LADDER_UNVERIFIED, 1, NULL, 0));
 }
 
+static void poc_silent_after_the_last_round_is_reported_then_flagged(void)
+{
+	/* FRA's rounds were used by a bounce; its diplomatic POC went silent later */
+	struct ladder_ping p[] = { { 1, "FRA", "escalated", T0, T0 - 9000, 0, 2 },
+				   { 2, "FRA", "overdue", T0, T0, 1, 0 } };
+	struct ladder_state s[] = { { "FRA", 2, T0 - 100, 0 } };
+	struct ladder_action a[16];
+	size_t n = plan(p, 2, s, 1, T0 + 60, a);
+
+	CHECK(has(a, n, LADDER_ESCALATE, 0, "FRA", 3));
+	CHECK(ladder_next(&conf, p, 2, s, 1, T0 + 1) == T0 + 60);
+	/* once listed, it is flagged after the interval like the others */
+	p[1].status = "escalated";
+	p[1].escalated_round = 3;
+	s[0] = (struct ladder_state){ "FRA", 3, T0 + 60, 0 };
+	n = plan(p, 2, s, 1, T0 + 60 + 3600, a);
+	CHECK(has(a, n, LADDER_UNVERIFIED, 2, NULL, 0) && has(a, n, LADDER_UNVERIFIED, 1, NULL, 0));
+}
+
 static void late_confirmation_stops_the_ladder(void)
 {
 	struct ladder_ping p[] = { { 1, "FRA", "late-confirmed", T0, T0 + 200, 1, 1 } };
-	struct ladder_state s[] = { { "FRA", 1, T0 + 60 } };
+	struct ladder_state s[] = { { "FRA", 1, T0 + 60, 0 } };
 	struct ladder_action a[16];
+	size_t n = plan(p, 1, s, 1, T0 + 99999, a);
 
-	CHECK(plan(p, 1, s, 1, T0 + 99999, a) == 0);
+	/* no further round: only the State's case is closed */
+	CHECK(n == 1 && has(a, n, LADDER_CLOSE, 0, "FRA", 0));
+}
+
+static void state_is_closed_once_every_escalated_poc_answered(void)
+{
+	struct ladder_ping p[] = { { 1, "FRA", "late-confirmed", T0, T0 + 200, 1, 1 },
+				   { 2, "FRA", "resolved", T0, T0 + 300, 1, 1 },
+				   { 3, "FRA", "confirmed", T0, T0 - 10, 0, 0 } };
+	struct ladder_state open[] = { { "FRA", 1, T0 + 60, 0 } };
+	struct ladder_state closed[] = { { "FRA", 1, T0 + 60, 1 } };
+	struct ladder_action a[16];
+	size_t n = plan(p, 3, open, 1, T0 + 400, a);
+
+	CHECK(n == 1 && has(a, n, LADDER_CLOSE, 0, "FRA", 0));
+	CHECK(plan(p, 3, closed, 1, T0 + 400, a) == 0);
+	/* one still escalated: not yet; one flagged unverified: never */
+	p[1].status = "escalated";
+	CHECK(!has(a, plan(p, 3, open, 1, T0 + 400, a), LADDER_CLOSE, 0, NULL, 0));
+	p[1].status = "unverified";
+	CHECK(plan(p, 3, open, 1, T0 + 400, a) == 0);
 }
 
 static void output_is_bounded_but_counted(void)
@@ -145,7 +185,9 @@ int main(void)
 	RUN(one_escalation_per_state_after_the_delay);
 	RUN(hard_bounce_escalates_before_the_deadline);
 	RUN(rounds_repeat_after_the_interval_up_to_the_maximum);
+	RUN(poc_silent_after_the_last_round_is_reported_then_flagged);
 	RUN(late_confirmation_stops_the_ladder);
+	RUN(state_is_closed_once_every_escalated_poc_answered);
 	RUN(output_is_bounded_but_counted);
 	TEST_EXIT();
 }
