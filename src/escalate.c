@@ -283,12 +283,12 @@ static int do_close(struct run *r, const struct store_ladder *l, int64_t cycle_i
 									       "confirmed");
 		contact_release(&c);
 	}
-	/* the reference of the last escalation round, which the note answers */
+	/* the note's own reference: RES- and the last round's ESC- reference's rest */
 	for (size_t i = 0; i < l->npings && !ref.len; i++) {
 		const struct store_ladder_ping *p = &l->pings[i];
 		const char *last = strrchr(p->reference, '-');
 		if (p->cycle_id == cycle_id && last && last - p->reference > 9)
-			sb_addf(&ref, "ESC-%.*s-%s-%d", (int)(last - 4 - (p->reference + 4)),
+			sb_addf(&ref, "RES-%.*s-%s-%d", (int)(last - 4 - (p->reference + 4)),
 				p->reference + 4, code, rounds);
 	}
 	if (r->conf->resolution_note) {
