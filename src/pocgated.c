@@ -50,7 +50,8 @@
 #define POCGATE_VERSION "0.0"
 #endif
 
-#define IDLE_MAX (25 * 60)	/* servers may drop IDLE after 30 minutes (RFC 2177) */
+#define IDLE_MAX (5 * 60)	/* IDLE is renewed well before servers drop it (RFC 2177: 29 min);
+				   a cycle started by hand waits at most this long */
 #define POLL_WITHOUT_IDLE 60	/* seconds between mailbox checks without IDLE */
 
 static volatile sig_atomic_t got_term, got_hup;
