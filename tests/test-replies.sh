@@ -498,6 +498,27 @@ else
 	notok $name "$(out)"
 fi
 
+# explain_says ADDRESS PHRASE...: 'pocgate explain' on the ping to ADDRESS
+# tells the story with every PHRASE.
+explain_says() {
+	ref=$("$PY" -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("select p.reference from ping p join contact c on c.id = p.contact_id where c.email like ?", (sys.argv[2] + "%",)).fetchone(); print(r[0] if r else "")' "${C%.conf}.db" "$1")
+	shift
+	"$P" -c "$C" explain "$ref" >"$T/explain" 2>&1 || return 1
+	for phrase in "$@"; do
+		grep -qF "$phrase" "$T/explain" || { echo "missing '$phrase' in: $(tr '\n' ' ' <"$T/explain" | cut -c1-300)" >"$T/out"; return 1; }
+	done
+}
+name=explain_tells_a_confirmed_a_bounced_and_an_auto_replied_story
+if explain_says cert@cert.fra.test "a reply written by a person" "refers to the ping's Message-ID" \
+	"confirmed: the POC answered in time" "good signature" &&
+	explain_says nobody@bounce.test "a permanent delivery failure" "undeliverable" &&
+	explain_says away@ncsc.gbr.test "an automatic reply: it never counts as a confirmation" \
+		"only an automatic reply came back"; then
+	ok $name
+else
+	notok $name "$(out)"
+fi
+
 name=reply_from_unrelated_domain_is_flagged_for_review
 if [ -n "$stranger_ok" ]; then
 	if expect "$C" cert@cert.mex.test status=confirmed review=true inbound.review=1 \
