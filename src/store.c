@@ -169,6 +169,9 @@ static const char *const migrations[] = {
 
 	/* 4 -> 5: a State's case closed (every escalated POC answered) */
 	"ALTER TABLE escalation ADD COLUMN closed_at INTEGER;",
+
+	/* 5 -> 6: matching by sender looked at every ping without this */
+	"CREATE INDEX ping_contact ON ping (contact_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

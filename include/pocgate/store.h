@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
