@@ -389,6 +389,15 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];	/* owned, prepared on first use */
 };
 
+/* Makes room for row n of an array of rows read from a statement. */
+static void *grow_rows(void *v, size_t n, size_t *alloc, size_t size)
+{
+	if (n < *alloc)
+		return v;
+	*alloc = *alloc ? *alloc * 2 : 64;
+	return xreallocarray(v, *alloc, size);
+}
+
 static int db_error(struct store *st, struct strbuf *err, const char *what)
 {
 	return error_set(err, "%s in '%s': %s", what, st->path, sqlite3_errmsg(st->db));
@@ -927,10 +936,7 @@ int store_ping_uncomposed(struct store *st, int64_t cycle_id, int limit, struct 
 	sqlite3_bind_int64(s, 1, cycle_id);
 	sqlite3_bind_int(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			v = xreallocarray(v, alloc, sizeof(*v));
-		}
+		v = grow_rows(v, cnt, &alloc, sizeof(*v));
 		memset(&v[cnt], 0, sizeof(v[cnt]));
 		v[cnt].id = sqlite3_column_int64(s, 0);
 		v[cnt].reference = col_dup(s, 1);
@@ -1008,10 +1014,7 @@ int store_outbox_due(struct store *st, int64_t now, int limit, struct store_outm
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			v = xreallocarray(v, alloc, sizeof(*v));
-		}
+		v = grow_rows(v, cnt, &alloc, sizeof(*v));
 		struct store_outmsg *m = &v[cnt++];
 		memset(m, 0, sizeof(*m));
 		m->id = sqlite3_column_int64(s, 0);
@@ -1402,10 +1405,7 @@ int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *e
 	if (!s)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (l->npings == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			l->pings = xreallocarray(l->pings, alloc, sizeof(*l->pings));
-		}
+		l->pings = grow_rows(l->pings, l->npings, &alloc, sizeof(*l->pings));
 		struct store_ladder_ping *p = &l->pings[l->npings++];
 		p->id = sqlite3_column_int64(s, 0);
 		snprintf(p->state_code, sizeof(p->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
@@ -1426,10 +1426,7 @@ int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *e
 		goto fail_quiet;
 	alloc = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (l->nstates == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			l->states = xreallocarray(l->states, alloc, sizeof(*l->states));
-		}
+		l->states = grow_rows(l->states, l->nstates, &alloc, sizeof(*l->states));
 		struct store_ladder_state *e = &l->states[l->nstates++];
 		e->cycle_id = sqlite3_column_int64(s, 0);
 		snprintf(e->state_code, sizeof(e->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
