@@ -3,8 +3,9 @@
  *	imap - the manager's mailbox through libetpan, with verified TLS
  * SYNOPSIS
  *	#include <pocgate/imap.h>
- *	imap_open(), imap_close(), imap_select(), imap_uids_after(),
- *	imap_meta(), imap_fetch_body(), imap_has_idle(), imap_idle()
+ *	imap_open(), imap_close(), imap_select(), imap_uids_between(),
+ *	imap_meta(), imap_fetch_bodies(), imap_body(), imap_bodies_free(),
+ *	imap_has_idle(), imap_idle()
  * DESCRIPTION
  *	The only module that speaks libetpan's IMAP API. It never changes the
  *	mailbox: messages are read with BODY.PEEK[] so their \Seen flag stays
@@ -153,7 +154,8 @@ void imap_close(struct imap **imp)
 	*imp = NULL;
 }
 
-int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, struct strbuf *err)
+int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, uint32_t *uidnext,
+		struct strbuf *err)
 {
 	/* EXAMINE: read-only, so not even \Recent is changed */
 	int r = mailimap_examine(im->session, folder);
@@ -163,6 +165,7 @@ int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, stru
 	if (!im->session->imap_selection_info)
 		return error_set(err, "'%s' gave no information on folder '%s'", im->host, folder);
 	*uidvalidity = im->session->imap_selection_info->sel_uidvalidity;
+	*uidnext = im->session->imap_selection_info->sel_uidnext;
 	return 0;
 }
 
@@ -173,8 +176,8 @@ static int uint_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uidsp, size_t *np,
-		    struct strbuf *err)
+int imap_uids_between(struct imap *im, uint32_t first, uint32_t last, uint32_t **uidsp,
+		      size_t *np, struct strbuf *err)
 {
 	struct mailimap_search_key *key;
 	clist *result = NULL;
@@ -184,7 +187,7 @@ int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uidsp, size_t *n
 
 	*uidsp = NULL;
 	*np = 0;
-	key = mailimap_search_key_new_uid(mailimap_set_new_interval(after + 1, 0));
+	key = mailimap_search_key_new_uid(mailimap_set_new_interval(first, last));
 	r = mailimap_uid_search(im->session, NULL, key, &result);
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR)
@@ -193,7 +196,7 @@ int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uidsp, size_t *n
 	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
 		uint32_t uid = *(uint32_t *)clist_content(it);
 		/* "UID n:*" also matches the last message when n is past it */
-		if (uid > after)
+		if (uid >= first && (!last || uid <= last))
 			uids[n++] = uid;
 	}
 	mailimap_search_result_free(result);
@@ -203,7 +206,6 @@ int imap_uids_after(struct imap *im, uint32_t after, uint32_t **uidsp, size_t *n
 	return 0;
 }
 
-/* One UID FETCH of the given attributes; calls back with the static items. */
 static int64_t internaldate(const struct mailimap_date_time *d)
 {
 	struct tm tm = { 0 };
@@ -217,67 +219,6 @@ static int64_t internaldate(const struct mailimap_date_time *d)
 	tm.tm_sec = d->dt_sec;
 	zone *= sign; /* +hhmm */
 	return (int64_t)timegm(&tm) - sign * ((zone / 100) * 3600 + (zone % 100) * 60);
-}
-
-static int fetch_one(struct imap *im, uint32_t uid, int body, size_t *size, struct strbuf *msg,
-		     int64_t *received, int *found, struct strbuf *err)
-{
-	struct mailimap_set *set = mailimap_set_new_single(uid);
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	clist *result = NULL;
-	int r;
-
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	if (body)
-		mailimap_fetch_type_new_fetch_att_list_add(
-			ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	else {
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	}
-	r = mailimap_uid_fetch(im->session, set, ft, &result);
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_error(im, err, "UID FETCH failed", r);
-	*found = 0;
-	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
-		struct mailimap_msg_att *ma = clist_content(it);
-		uint32_t got = 0;
-		size_t sz = 0;
-		int64_t when = 0;
-		const char *data = NULL;
-		size_t dlen = 0;
-		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
-			struct mailimap_msg_att_item *item = clist_content(jt);
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			struct mailimap_msg_att_static *st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				got = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
-				sz = st->att_data.att_rfc822_size;
-			else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
-				 st->att_data.att_internal_date)
-				when = internaldate(st->att_data.att_internal_date);
-			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
-				 st->att_data.att_body_section) {
-				data = st->att_data.att_body_section->sec_body_part;
-				dlen = st->att_data.att_body_section->sec_length;
-			}
-		}
-		if (got != uid)
-			continue;
-		*found = 1;
-		if (!body) {
-			*size = sz;
-			*received = when;
-		}
-		else if (data)
-			sb_add(msg, data, dlen);
-	}
-	mailimap_fetch_list_free(result);
-	return 0;
 }
 
 static int uid_index(const uint32_t *uids, size_t n, uint32_t uid)
@@ -346,16 +287,83 @@ int imap_meta(struct imap *im, const uint32_t *uids, size_t n, size_t *sizes, in
 	return 0;
 }
 
-int imap_fetch_body(struct imap *im, uint32_t uid, struct strbuf *msg, struct strbuf *err)
-{
-	size_t size = 0;
-	int64_t unused = 0;
-	int found = 0;
+struct imap_bodies {
+	clist *result;		/* libetpan's answer: owns the bytes */
+	struct imap_body {
+		const char *data;
+		size_t len;
+	} *body;		/* one per UID asked about */
+};
 
-	sb_reset(msg);
-	if (fetch_one(im, uid, 1, &size, msg, &unused, &found, err) < 0)
-		return -1;
-	return found ? 0 : 1;
+int imap_fetch_bodies(struct imap *im, const uint32_t *uids, const unsigned char *want, size_t n,
+		      struct imap_bodies **bp, struct strbuf *err)
+{
+	struct imap_bodies *b = xcalloc(1, sizeof(*b));
+	struct mailimap_set *set = mailimap_set_new_empty();
+	struct mailimap_fetch_type *ft;
+	size_t asked = 0;
+	int r;
+
+	b->body = xcalloc(n + 1, sizeof(*b->body));
+	*bp = b;
+	for (size_t i = 0; i < n; i++)
+		if (want[i]) {
+			if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR)
+				msg_fatal(71, "out of memory");
+			asked++;
+		}
+	if (!asked) {
+		mailimap_set_free(set);
+		return 0;
+	}
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	r = mailimap_uid_fetch(im->session, set, ft, &b->result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, "UID FETCH of messages failed", r);
+	for (clistiter *it = clist_begin(b->result); it; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		struct mailimap_msg_att_body_section *sec = NULL;
+		uint32_t uid = 0;
+		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
+			struct mailimap_msg_att_item *item = clist_content(jt);
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			struct mailimap_msg_att_static *st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				uid = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
+				sec = st->att_data.att_body_section;
+		}
+		int k = uid_index(uids, n, uid);
+		/* unsolicited FETCH responses (flag changes) carry no body */
+		if (k >= 0 && want[k] && sec && sec->sec_body_part) {
+			b->body[k].data = sec->sec_body_part;
+			b->body[k].len = sec->sec_length;
+		}
+	}
+	return 0;
+}
+
+const char *imap_body(const struct imap_bodies *b, size_t i, size_t *len)
+{
+	*len = b->body[i].len;
+	return b->body[i].data;
+}
+
+void imap_bodies_free(struct imap_bodies **bp)
+{
+	if (!bp || !*bp)
+		return;
+	if ((*bp)->result)
+		mailimap_fetch_list_free((*bp)->result);
+	free((*bp)->body);
+	free(*bp);
+	*bp = NULL;
 }
 
 int imap_has_idle(struct imap *im)

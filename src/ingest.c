@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include <pocgate/ingest.h>
  *	int ingest_run(struct store *st, const struct conf *conf,
- *		       struct imap *im, int64_t now, const char *actor,
+ *		       struct imap *im, struct crypto *verify, int64_t now,
+ *		       const char *actor,
  *		       struct ingest_result *res, struct strbuf *err);
  * DESCRIPTION
  *	Exactly once: a message's record and the folder's last UID are written
@@ -13,10 +14,13 @@
  *	of UIDVALIDITY makes the folder be read from the start; messages are
  *	then recognised by a hash of their content and skipped.
  *
- *	One message is in memory at a time. Messages larger than
- *	INGEST_MAX_SIZE are recorded as malformed ("too large"), never read.
- *	Transactions hold up to BATCH messages, so the store's fsyncs are not
- *	paid per message.
+ *	Memory does not grow with the mailbox: new UIDs are searched for
+ *	UID_WINDOW at a time, and bodies are fetched BATCH messages or
+ *	BODY_BUDGET bytes at a time (a larger message alone), so one round
+ *	trip brings many replies while at most about a megabyte of them is in
+ *	memory. Messages larger than INGEST_MAX_SIZE are recorded as malformed
+ *	("too large"), never read. A transaction holds one such batch, so the
+ *	store's fsyncs are not paid per message.
  *
  *	Matching, in the order of match_candidates(): Message-IDs, references,
  *	then the sender (a bounce: its failed recipient) when exactly one ping
@@ -45,8 +49,21 @@
 #include <pocgate/timeutil.h>
 #include <pocgate/xalloc.h>
 
-#define BATCH 100
-#define META_CHUNK 500 /* UIDs whose sizes are fetched in one round trip */
+#define BATCH 100		/* messages per transaction and per fetch of bodies */
+#define META_CHUNK 500		/* UIDs whose sizes are fetched in one round trip */
+#define UID_WINDOW 5000		/* UIDs searched for at a time */
+#define BODY_BUDGET (1u << 20)	/* bytes of bodies fetched in one round trip */
+
+/* What every message of one pass shares. */
+struct pass {
+	struct store *st;
+	struct crypto *verify;
+	const char *folder;
+	uint32_t uidvalidity;
+	int64_t now;
+	const char *actor;
+	struct ingest_result *res;
+};
 
 struct found {
 	int have;
@@ -117,11 +134,13 @@ out:
 }
 
 /* Records one message inside the open transaction. */
-static int process(struct store *st, struct crypto *verify, const char *folder,
-		   int64_t uidvalidity, int64_t uid, const char *raw, size_t len, size_t size,
-		   int64_t received, int64_t now, const char *actor, struct ingest_result *res,
-		   struct strbuf *err)
+static int process(const struct pass *p, int64_t uid, const char *raw, size_t len, size_t size,
+		   int64_t received, struct strbuf *err)
 {
+	struct store *st = p->st;
+	const char *folder = p->folder, *actor = p->actor;
+	int64_t uidvalidity = p->uidvalidity, now = p->now;
+	struct ingest_result *res = p->res;
 	char hash[AUDIT_HASH_HEX + 1], subject[80], *details;
 	struct mime_msg m;
 	struct classification cl;
@@ -160,8 +179,8 @@ static int process(struct store *st, struct crypto *verify, const char *folder,
 		if (find_ping(st, &m, cl.verdict, &f, err) < 0)
 			goto out;
 	}
-	if (!too_large && verify && (m.pgp_signed || m.inline_signed)) {
-		if (crypto_verify_reply(verify, &m, raw, len,
+	if (!too_large && p->verify && (m.pgp_signed || m.inline_signed)) {
+		if (crypto_verify_reply(p->verify, &m, raw, len,
 					f.have && *f.ping.fingerprint ? f.ping.fingerprint : NULL, &sig,
 					err) < 0)
 			goto out;
@@ -231,75 +250,120 @@ out:
 	return rc;
 }
 
+/* Reads and records uids[0..n), increasing: sizes and dates META_CHUNK at
+ * a time, then bodies in one round trip per BATCH messages or BODY_BUDGET
+ * bytes (a larger message alone), each batch committed in one transaction
+ * with the folder's last UID: recorded together, or read again together. */
+static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids, size_t n,
+		     struct strbuf *err)
+{
+	size_t sizes[META_CHUNK];
+	int64_t received[META_CHUNK];
+	unsigned char want[BATCH];
+
+	for (size_t c = 0; c < n; c += META_CHUNK) {
+		size_t m = n - c < META_CHUNK ? n - c : META_CHUNK;
+
+		if (imap_meta(im, uids + c, m, sizes, received, err) < 0)
+			return -1;
+		for (size_t j = 0, e; j < m; j = e) {
+			struct imap_bodies *b = NULL;
+			size_t bytes = 0;
+
+			/* a size of 0: gone since the search */
+			for (e = j; e < m && e - j < BATCH; e++) {
+				want[e - j] = sizes[e] > 0 && sizes[e] <= INGEST_MAX_SIZE;
+				if (!want[e - j])
+					continue;
+				if (e > j && bytes + sizes[e] > BODY_BUDGET)
+					break;
+				bytes += sizes[e];
+			}
+			if (imap_fetch_bodies(im, uids + c + j, want, e - j, &b, err) < 0 ||
+			    store_begin(p->st, err) < 0) {
+				imap_bodies_free(&b);
+				return -1;
+			}
+			for (size_t k = j; k < e; k++) {
+				size_t len = 0;
+				const char *raw = imap_body(b, k - j, &len);
+				int64_t when = received[k] ? received[k] : p->now;
+				int r = 0;
+
+				if (sizes[k] > INGEST_MAX_SIZE) /* recorded, never read */
+					r = process(p, uids[c + k], NULL, 0, sizes[k], when, err);
+				else if (raw)
+					r = process(p, uids[c + k], raw, len, sizes[k], when, err);
+				if (r < 0)
+					goto fail;
+			}
+			imap_bodies_free(&b);
+			if (store_folder_put(p->st, p->folder, p->uidvalidity, uids[c + e - 1],
+					     err) < 0 ||
+			    store_commit(p->st, err) < 0)
+				goto fail;
+			continue;
+fail:
+			imap_bodies_free(&b);
+			store_rollback(p->st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struct crypto *verify,
 	       int64_t now, const char *actor, struct ingest_result *res, struct strbuf *err)
 {
-	const char *folder = conf->imap_folder;
-	struct strbuf msg = STRBUF_INIT;
-	uint32_t uidvalidity, *uids = NULL;
-	size_t sizes[META_CHUNK];
-	int64_t received[META_CHUNK];
+	struct pass p = { .st = st, .verify = verify, .folder = conf->imap_folder, .now = now,
+			  .actor = actor, .res = res };
+	uint32_t uidnext = 0, *uids = NULL;
 	int64_t stored_validity = 0, last_uid = 0;
-	size_t n = 0, i, in_tx = 0;
+	size_t n = 0;
 	int r, rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (imap_select(im, folder, &uidvalidity, err) < 0)
+	if (imap_select(im, p.folder, &p.uidvalidity, &uidnext, err) < 0)
 		return -1;
-	if ((r = store_folder_get(st, folder, &stored_validity, &last_uid, err)) < 0)
+	if ((r = store_folder_get(st, p.folder, &stored_validity, &last_uid, err)) < 0)
 		return -1;
-	if (r && stored_validity != (int64_t)uidvalidity) {
+	if (r && stored_validity != (int64_t)p.uidvalidity) {
 		msg_warn("folder '%s' has a new UIDVALIDITY (%u, was %lld): reading it again; "
 			 "messages already recorded are recognised and skipped",
-			 folder, uidvalidity, (long long)stored_validity);
+			 p.folder, p.uidvalidity, (long long)stored_validity);
 		last_uid = 0;
 	}
-	if (imap_uids_after(im, (uint32_t)last_uid, &uids, &n, err) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		size_t k = i % META_CHUNK;
-		int fr = 0;
-
-		/* sizes and arrival times a chunk at a time: one round trip */
-		if (k == 0 && imap_meta(im, uids + i, n - i < META_CHUNK ? n - i : META_CHUNK, sizes,
-					received, err) < 0)
-			goto out;
-		if (sizes[k] == 0)
-			fr = 1; /* gone since the search */
-		else if (sizes[k] <= INGEST_MAX_SIZE && (fr = imap_fetch_body(im, uids[i], &msg, err)) < 0)
-			goto out;
-		if (!in_tx && store_begin(st, err) < 0)
-			goto out;
-		in_tx++;
-		if (fr == 0 && process(st, verify, folder, uidvalidity, uids[i],
-				       sizes[k] > INGEST_MAX_SIZE ? NULL : msg.buf, msg.len, sizes[k],
-				       received[k] ? received[k] : now, now, actor, res, err) < 0)
-			goto out;
-		/* the folder's last UID goes into the same transaction as the
-		 * batch's messages: recorded together, or read again together */
-		if (in_tx >= BATCH || i + 1 == n) {
-			if (store_folder_put(st, folder, uidvalidity, uids[i], err) < 0 ||
-			    store_commit(st, err) < 0)
-				goto out;
-			in_tx = 0;
-		}
-	}
-	if (n == 0 && (!r || stored_validity != (int64_t)uidvalidity)) {
+	if (!r || stored_validity != (int64_t)p.uidvalidity) {
 		/* remember the folder (and a new UIDVALIDITY) even when it is empty */
 		if (store_begin(st, err) < 0)
-			goto out;
-		in_tx = 1;
-		if (store_folder_put(st, folder, uidvalidity, last_uid, err) < 0)
-			goto out;
+			return -1;
+		if (store_folder_put(st, p.folder, p.uidvalidity, last_uid, err) < 0) {
+			store_rollback(st);
+			return -1;
+		}
+		if (store_commit(st, err) < 0)
+			return -1;
 	}
-	if (in_tx && store_commit(st, err) < 0)
-		goto out;
-	in_tx = 0;
+	/* The new UIDs a window at a time, so that memory does not grow with
+	 * their number. Servers give UIDs in sequence: only expunged messages
+	 * leave gaps, each UID_WINDOW of them one more round trip. Without
+	 * UIDNEXT, one search to the end. */
+	for (uint32_t first = (uint32_t)last_uid + 1; first != 0 && (!uidnext || first < uidnext);) {
+		uint32_t last = 0;
+
+		if (uidnext)
+			last = uidnext - first > UID_WINDOW ? first + UID_WINDOW - 1 : uidnext - 1;
+		if (imap_uids_between(im, first, last, &uids, &n, err) < 0 ||
+		    read_uids(&p, im, uids, n, err) < 0)
+			goto out;
+		free(uids);
+		uids = NULL;
+		if (!last)
+			break;
+		first = last + 1;
+	}
 	rc = 0;
 out:
-	if (in_tx)
-		store_rollback(st);
 	free(uids);
-	sb_release(&msg);
 	return rc;
 }

@@ -26,9 +26,6 @@
 #	       messages per second over its whole run, and its peak RSS;
 #	     - pocgated --once again, with nothing new: its peak RSS is what
 #	       the rest of the pass needs (the store, the escalation ladder);
-#	     - for reference, the raw client reading as pocgated does: UID
-#	       FETCH of sizes and dates 500 at a time, then one UID FETCH per
-#	       body, waiting for each answer, on the first 5,000 messages;
 #	  5. checks the store: N inbound rows, confirmed and auto-replied pings
 #	     exactly as planted, nothing unmatched, nothing recorded twice by
 #	     the second pass, the audit chain intact.
@@ -53,7 +50,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$top/tests/bench
 LAB=$top/tests/lab/lab.sh
 SIZES=${*:-10000 100000}
-EACH=5000
 GOAL=2000
 PY=$(command -v /usr/bin/python3 || command -v python3)
 if [ "$(id -u)" != 0 ]; then
@@ -156,10 +152,6 @@ CONF
 		exit 1
 	fi
 	idle=$(tail -n 1 "$W/mem2")
-	out=$("$PY" "$bench/ingest-tool.py" fetch-each $IMAP "$EACH")
-	set -- $out
-	each=$(awk -v n="$1" -v t="$3" 'BEGIN { print n / t }')
-	each_n=$1
 	peak=$(tail -n 1 "$W/mem")
 	peaks="$peaks $N:$peak"
 	rate=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { print n / (b - a) }')
@@ -170,8 +162,7 @@ CONF
 	echo "  pocgated --once took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s," \
 		"$(awk -v r="$rate" -v c="$raw" 'BEGIN { printf "%.0f", 100 * r / c }')% of the raw rate" \
 		"(raw: $(commas "$raw1") before, $(commas "$raw2") after, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1048576 }') MiB" \
-		"in UID FETCH batches of 500); raw one body per round trip as pocgate reads" \
-		"(sizes 500 at a time): $(commas "$each") messages/s (first $(commas "$each_n"));" \
+		"in UID FETCH batches of 500);" \
 		"second pocgated pass, nothing new to read: peak $(mib "$idle") MiB"
 	for e in "$W/err" "$W/err2"; do
 		if [ -s "$e" ]; then

@@ -6,7 +6,6 @@ SYNOPSIS
 	ingest-tool.py plant DB LABEL
 	ingest-tool.py mail DB MAILDIR [SEED]
 	ingest-tool.py index|fetch HOST PORT CA USER PASSFILE
-	ingest-tool.py fetch-each HOST PORT CA USER PASSFILE [LIMIT]
 	ingest-tool.py check DB
 
 DESCRIPTION
@@ -52,12 +51,6 @@ DESCRIPTION
 	batches of 500 UIDs, over the same STARTTLS connection type pocgate
 	uses; the reply is read with a minimal literal parser so the client is
 	not the bottleneck. Prints "MESSAGES BYTES SECONDS".
-
-	fetch-each: the same messages fetched as pocgate reads them (since
-	commit 9eed568): UID FETCH (UID RFC822.SIZE INTERNALDATE) of 500 UIDs
-	at a time, then one UID FETCH (UID BODY.PEEK[]) per message, waiting
-	for each answer; the first LIMIT messages only, if given (the rate does
-	not depend on how many). Prints "MESSAGES BYTES SECONDS".
 
 	check: prints "INBOUND CONFIRMED AUTO_REPLIED SENT UNMATCHED REVIEW"
 	from the store: inbound rows, pings in each state, inbound rows
@@ -517,7 +510,7 @@ def cmd_index(a):
     return 0
 
 
-def cmd_fetch(a, each):
+def cmd_fetch(a):
     im = Imap(*a)
     im.select()
     uids = im.uids()
@@ -527,17 +520,9 @@ def cmd_fetch(a, each):
         got[0] += 1
         got[1] += len(b)
     t0 = time.monotonic()
-    if each:
-        uids = uids[:each]
-        for i, u in enumerate(uids):
-            if i % 500 == 0:
-                b = uids[i:i + 500]
-                im.cmd(b"UID FETCH %d:%d (UID RFC822.SIZE INTERNALDATE)" % (b[0], b[-1]))
-            im.cmd(b"UID FETCH %d (UID BODY.PEEK[])" % u, lit)
-    else:
-        for i in range(0, len(uids), 500):
-            b = uids[i:i + 500]
-            im.cmd(b"UID FETCH %d:%d (UID BODY.PEEK[])" % (b[0], b[-1]), lit)
+    for i in range(0, len(uids), 500):
+        b = uids[i:i + 500]
+        im.cmd(b"UID FETCH %d:%d (UID BODY.PEEK[])" % (b[0], b[-1]), lit)
     dt = time.monotonic() - t0
     im.cmd(b"LOGOUT")
     print("%d %d %.3f" % (got[0], got[1], dt))
@@ -564,9 +549,7 @@ def main(argv):
     if len(argv) == 6 and argv[0] == "index":
         return cmd_index(argv[1:])
     if len(argv) == 6 and argv[0] == "fetch":
-        return cmd_fetch(argv[1:], 0)
-    if len(argv) in (6, 7) and argv[0] == "fetch-each":
-        return cmd_fetch(argv[1:6], int(argv[6]) if len(argv) == 7 else 1 << 62)
+        return cmd_fetch(argv[1:])
     if len(argv) == 2 and argv[0] == "check":
         return cmd_check(argv[1])
     sys.stderr.write(__doc__.split("DESCRIPTION")[0])
