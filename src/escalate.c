@@ -8,7 +8,8 @@
  *			 const char *actor, struct escalate_result *res,
  *			 struct strbuf *err);
  * DESCRIPTION
- *	Loads the open cycles' pings and escalation history, asks the pure
+ *	State by State in each open cycle, loads the pings and escalation
+ *	history (one State's in memory at a time), asks the pure
  *	ladder_plan() for the actions due, and performs each in its own
  *	transaction: overdue (a state change), a reminder (a signed message
  *	to the POC), an escalation round (a signed message to the State's
@@ -40,8 +41,6 @@
 #include <pocgate/template.h>
 #include <pocgate/timeutil.h>
 #include <pocgate/xalloc.h>
-
-#define ACTIONS_MAX 4096
 
 struct run {
 	struct store *st;
@@ -333,113 +332,112 @@ out:
 	return rc;
 }
 
+/* The ladder's inputs for one group, borrowed from l. */
+static void ladder_inputs(const struct store_ladder *l, struct ladder_ping *lp,
+			  struct ladder_state *ls)
+{
+	for (size_t i = 0; i < l->npings; i++) {
+		const struct store_ladder_ping *p = &l->pings[i];
+		lp[i] = (struct ladder_ping){ p->id, p->state_code, p->status, p->deadline,
+					      p->status_at, p->reminded, p->escalated_round };
+	}
+	for (size_t i = 0; i < l->nstates; i++)
+		ls[i] = (struct ladder_state){ l->states[i].state_code, l->states[i].rounds,
+					       l->states[i].last_at, l->states[i].closed };
+}
+
+/* Carries out what is due for one State in one cycle; then, from the
+ * state as it is now, when that group next has something to do. */
+static int run_group(struct run *r, const struct ladder_conf *lc, const struct store_ladder_group *g,
+		     struct escalate_result *res)
+{
+	struct store_ladder l;
+	struct ladder_ping *lp;
+	struct ladder_state ls[1];
+	struct ladder_action *act;
+	size_t n, max;
+	int64_t next;
+
+	if (store_ladder_load(r->st, g, &l, r->err) < 0)
+		return -1;
+	/* at most a reminder and a state change per ping, and the State's own */
+	max = 2 * l.npings + 4;
+	lp = xcalloc(l.npings + 1, sizeof(*lp));
+	act = xcalloc(max, sizeof(*act));
+	ladder_inputs(&l, lp, ls);
+	n = ladder_plan(lc, lp, l.npings, ls, l.nstates, r->now, act, max);
+	for (size_t i = 0; i < n; i++) {
+		const struct store_ladder_ping *p = NULL;
+		for (size_t k = 0; k < l.npings && act[i].ping_id; k++)
+			if (l.pings[k].id == act[i].ping_id)
+				p = &l.pings[k];
+		int ok = 0;
+		switch (act[i].kind) {
+		case LADDER_OVERDUE:
+			ok = p && do_overdue(r, p) == 0;
+			res->overdue += ok;
+			break;
+		case LADDER_REMIND:
+			ok = p && do_remind(r, p) == 0;
+			res->reminders += ok;
+			break;
+		case LADDER_ESCALATE:
+			ok = do_escalate(r, &l, g->cycle_id, act[i].state_code, act[i].round) == 0;
+			res->escalations += ok;
+			break;
+		case LADDER_UNVERIFIED:
+			ok = p && do_unverified(r, p) == 0;
+			res->unverified += ok;
+			break;
+		case LADDER_CLOSE:
+			ok = do_close(r, &l, g->cycle_id, act[i].state_code) == 0;
+			res->closed += ok;
+			break;
+		}
+		if (!ok) {
+			msg_error("ladder: %s", r->err->buf);
+			sb_reset(r->err);
+		}
+	}
+	if (n) { /* what is next, from the state as it is now */
+		store_ladder_release(&l);
+		free(lp);
+		if (store_ladder_load(r->st, g, &l, r->err) < 0) {
+			free(act);
+			return -1;
+		}
+		lp = xcalloc(l.npings + 1, sizeof(*lp));
+		ladder_inputs(&l, lp, ls);
+	}
+	next = ladder_next(lc, lp, l.npings, ls, l.nstates, r->now);
+	if (next > 0 && (res->next == 0 || next < res->next))
+		res->next = next;
+	store_ladder_release(&l);
+	free(lp);
+	free(act);
+	return 0;
+}
+
 int escalate_run(struct store *st, const struct conf *conf, const struct tmpl_set *tmpl,
 		 int64_t now, const char *actor, struct escalate_result *res, struct strbuf *err)
 {
 	struct run r = { st, conf, tmpl, NULL, now, actor, err };
 	struct ladder_conf lc = { conf->reminder, conf->escalation_delay, conf->escalation_repeat,
 				  conf->escalation_max };
-	struct store_ladder l;
-	struct ladder_ping *lp = NULL;
-	struct ladder_state *ls = NULL;
-	struct ladder_action *act = NULL;
+	struct store_ladder_group *groups = NULL;
+	size_t ngroups = 0;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (store_ladder_load(st, &l, err) < 0)
+	if (store_ladder_groups(st, &groups, &ngroups, err) < 0)
 		return -1;
-	lp = xcalloc(l.npings + 1, sizeof(*lp));
-	ls = xcalloc(l.nstates + 1, sizeof(*ls));
-	act = xcalloc(ACTIONS_MAX, sizeof(*act));
-	/* cycle by cycle: the pings are ordered by cycle */
-	for (size_t start = 0; start < l.npings;) {
-		int64_t cid = l.pings[start].cycle_id;
-		size_t end = start, np = 0, ns = 0, n;
-		while (end < l.npings && l.pings[end].cycle_id == cid)
-			end++;
-		for (size_t i = start; i < end; i++) {
-			const struct store_ladder_ping *p = &l.pings[i];
-			lp[np++] = (struct ladder_ping){ p->id, p->state_code, p->status, p->deadline,
-							 p->status_at, p->reminded, p->escalated_round };
-		}
-		for (size_t i = 0; i < l.nstates; i++)
-			if (l.states[i].cycle_id == cid)
-				ls[ns++] = (struct ladder_state){ l.states[i].state_code,
-								  l.states[i].rounds,
-								  l.states[i].last_at,
-								  l.states[i].closed };
-		n = ladder_plan(&lc, lp, np, ls, ns, now, act, ACTIONS_MAX);
-		for (size_t i = 0; i < n && i < ACTIONS_MAX; i++) {
-			const struct store_ladder_ping *p = NULL;
-			for (size_t k = start; k < end && act[i].ping_id; k++)
-				if (l.pings[k].id == act[i].ping_id)
-					p = &l.pings[k];
-			int ok = 0;
-			switch (act[i].kind) {
-			case LADDER_OVERDUE:
-				ok = p && do_overdue(&r, p) == 0;
-				res->overdue += ok;
-				break;
-			case LADDER_REMIND:
-				ok = p && do_remind(&r, p) == 0;
-				res->reminders += ok;
-				break;
-			case LADDER_ESCALATE:
-				ok = do_escalate(&r, &l, cid, act[i].state_code, act[i].round) == 0;
-				res->escalations += ok;
-				break;
-			case LADDER_UNVERIFIED:
-				ok = p && do_unverified(&r, p) == 0;
-				res->unverified += ok;
-				break;
-			case LADDER_CLOSE:
-				ok = do_close(&r, &l, cid, act[i].state_code) == 0;
-				res->closed += ok;
-				break;
-			}
-			if (!ok) {
-				msg_error("ladder: %s", err->buf);
-				sb_reset(err);
-			}
-		}
-		start = end;
-	}
-	store_ladder_release(&l);
-	/* what is next, from the state as it is now */
-	if (store_ladder_load(st, &l, err) < 0)
-		goto out;
-	free(lp);
-	free(ls);
-	lp = xcalloc(l.npings + 1, sizeof(*lp));
-	ls = xcalloc(l.nstates + 1, sizeof(*ls));
-	/* cycle by cycle, as rounds count per cycle and State */
-	for (size_t start = 0; start < l.npings;) {
-		int64_t cid = l.pings[start].cycle_id, next;
-		size_t end = start, np = 0, ns = 0;
-		while (end < l.npings && l.pings[end].cycle_id == cid)
-			end++;
-		for (size_t i = start; i < end; i++)
-			lp[np++] = (struct ladder_ping){ l.pings[i].id, l.pings[i].state_code,
-							 l.pings[i].status, l.pings[i].deadline,
-							 l.pings[i].status_at, l.pings[i].reminded,
-							 l.pings[i].escalated_round };
-		for (size_t i = 0; i < l.nstates; i++)
-			if (l.states[i].cycle_id == cid)
-				ls[ns++] = (struct ladder_state){ l.states[i].state_code,
-								  l.states[i].rounds,
-								  l.states[i].last_at,
-								  l.states[i].closed };
-		next = ladder_next(&lc, lp, np, ls, ns, now);
-		if (next > 0 && (res->next == 0 || next < res->next))
-			res->next = next;
-		start = end;
-	}
-	store_ladder_release(&l);
+	/* State by State: rounds count per cycle and State */
+	for (size_t i = 0; i < ngroups; i++)
+		if (run_group(&r, &lc, &groups[i], res) < 0)
+			goto out;
 	rc = 0;
 out:
-	free(lp);
-	free(ls);
-	free(act);
+	free(groups);
 	crypto_close(&r.crypto);
 	return rc;
 }

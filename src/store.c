@@ -221,6 +221,7 @@ enum stmt_id {
 	S_INBOUND_BY_PING,
 	S_INBOUND_LINK,
 	S_OUTBOX_BY_PING,
+	S_LADDER_GROUPS,
 	S_LADDER_PINGS,
 	S_LADDER_STATES,
 	S_PING_REMINDED,
@@ -346,16 +347,19 @@ static const char *const stmt_sql[S_COUNT] = {
 			   " review = 0 WHERE id = ?1",
 	[S_OUTBOX_BY_PING] = "SELECT kind, message_id, recipient, state, attempts, last_reply, created_at,"
 			     " submitted_at FROM outbox WHERE ping_id = ?1 ORDER BY id",
+	[S_LADDER_GROUPS] = "SELECT DISTINCT p.cycle_id, c.state FROM cycle y"
+			    " JOIN ping p ON p.cycle_id = y.id JOIN contact c ON c.id = p.contact_id"
+			    " WHERE y.closed_at IS NULL ORDER BY 1, 2",
+	/* contact (state, ...) then ping (cycle_id, contact_id): both indexed */
 	[S_LADDER_PINGS] =
 		"SELECT p.id, c.state, p.state, p.deadline, p.state_at, p.reminded, p.escalated_round,"
 		" p.cycle_id, p.contact_id, p.reference,"
 		" (SELECT max(o.submitted_at) FROM outbox o WHERE o.ping_id = p.id AND o.kind = 'ping')"
-		" FROM ping p JOIN contact c ON c.id = p.contact_id JOIN cycle y ON y.id = p.cycle_id"
-		" WHERE y.closed_at IS NULL ORDER BY p.cycle_id, c.state, p.id",
+		" FROM contact c JOIN ping p ON p.contact_id = c.id"
+		" WHERE c.state = ?2 AND p.cycle_id = ?1 ORDER BY p.id",
 	[S_LADDER_STATES] = "SELECT e.cycle_id, e.state, count(*), max(e.created_at),"
 			    " count(e.closed_at) > 0 FROM escalation e"
-			    " JOIN cycle y ON y.id = e.cycle_id WHERE y.closed_at IS NULL"
-			    " GROUP BY e.cycle_id, e.state",
+			    " WHERE e.cycle_id = ?1 AND e.state = ?2 GROUP BY e.cycle_id, e.state",
 	[S_PING_REMINDED] = "UPDATE ping SET reminded = 1 WHERE id = ?1",
 	[S_PING_ESCALATED] = "UPDATE ping SET escalated_round = ?2, state = CASE WHEN state IN"
 			     " ('overdue', 'undeliverable') THEN 'escalated' ELSE state END,"
@@ -1395,7 +1399,35 @@ int store_outbox_of_ping(struct store *st, int64_t ping_id,
 
 /* ---- the ladder ---- */
 
-int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *err)
+int store_ladder_groups(struct store *st, struct store_ladder_group **groups, size_t *n,
+			struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_LADDER_GROUPS, err);
+	size_t alloc = 0;
+	int rc;
+
+	*groups = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*groups = grow_rows(*groups, *n, &alloc, sizeof(**groups));
+		struct store_ladder_group *g = &(*groups)[(*n)++];
+		g->cycle_id = sqlite3_column_int64(s, 0);
+		snprintf(g->state_code, sizeof(g->state_code), "%s", (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(*groups);
+		*groups = NULL;
+		*n = 0;
+		return db_error(st, err, "cannot read the ladder");
+	}
+	return 0;
+}
+
+int store_ladder_load(struct store *st, const struct store_ladder_group *g, struct store_ladder *l,
+		      struct strbuf *err)
 {
 	sqlite3_stmt *s = stmt_get(st, S_LADDER_PINGS, err);
 	size_t alloc = 0;
@@ -1404,6 +1436,8 @@ int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *e
 	memset(l, 0, sizeof(*l));
 	if (!s)
 		return -1;
+	sqlite3_bind_int64(s, 1, g->cycle_id);
+	sqlite3_bind_text(s, 2, g->state_code, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		l->pings = grow_rows(l->pings, l->npings, &alloc, sizeof(*l->pings));
 		struct store_ladder_ping *p = &l->pings[l->npings++];
@@ -1424,6 +1458,8 @@ int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *e
 		goto fail;
 	if (!(s = stmt_get(st, S_LADDER_STATES, err)))
 		goto fail_quiet;
+	sqlite3_bind_int64(s, 1, g->cycle_id);
+	sqlite3_bind_text(s, 2, g->state_code, -1, SQLITE_STATIC);
 	alloc = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		l->states = grow_rows(l->states, l->nstates, &alloc, sizeof(*l->states));

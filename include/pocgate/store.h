@@ -225,7 +225,9 @@ struct store_sent {
 };
 int store_outbox_of_ping(struct store *st, int64_t ping_id,
 			 int (*fn)(const struct store_sent *, void *), void *ctx, struct strbuf *err);
-/* The ladder's view of the open cycles. */
+/* The ladder's view of the open cycles, one State of one cycle at a time
+ * (escalations go per cycle and State): memory stays the same whatever
+ * the number of POCs. */
 struct store_ladder_ping {
 	int64_t id, cycle_id, contact_id;
 	char state_code[4];
@@ -242,12 +244,22 @@ struct store_ladder_state {
 	int closed;
 };
 struct store_ladder {
-	struct store_ladder_ping *pings;	/* owned, ordered by cycle and State */
+	struct store_ladder_ping *pings;	/* owned, ordered by id */
 	size_t npings;
-	struct store_ladder_state *states;	/* owned */
+	struct store_ladder_state *states;	/* owned: none or one */
 	size_t nstates;
 };
-int store_ladder_load(struct store *st, struct store_ladder *l, struct strbuf *err);
+struct store_ladder_group {
+	int64_t cycle_id;
+	char state_code[4];
+};
+/* The (cycle, State) pairs with pings in the open cycles, ordered; *groups
+ * is malloc'ed. */
+int store_ladder_groups(struct store *st, struct store_ladder_group **groups, size_t *n,
+			struct strbuf *err);
+/* The pings of one State in one cycle, and that State's escalations. */
+int store_ladder_load(struct store *st, const struct store_ladder_group *g, struct store_ladder *l,
+		      struct strbuf *err);
 void store_ladder_release(struct store_ladder *l);
 int store_ping_reminded(struct store *st, int64_t ping_id, struct strbuf *err);
 /* Records that round listed the ping; overdue and undeliverable pings
