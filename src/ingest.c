@@ -344,23 +344,25 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 		if (store_commit(st, err) < 0)
 			return -1;
 	}
-	/* The new UIDs a window at a time, so that memory does not grow with
-	 * their number. Servers give UIDs in sequence: only expunged messages
-	 * leave gaps, each UID_WINDOW of them one more round trip. Without
-	 * UIDNEXT, one search to the end. */
-	for (uint32_t first = (uint32_t)last_uid + 1; first != 0 && (!uidnext || first < uidnext);) {
+	/* The new UIDs a window at a time up to UIDNEXT as EXAMINE gave it,
+	 * so that memory does not grow with their number (servers give UIDs in
+	 * sequence: only expunged messages leave gaps, each UID_WINDOW of them
+	 * one more round trip). Then a search to the end, again until it finds
+	 * nothing, for what arrived meanwhile. */
+	for (uint32_t first = (uint32_t)last_uid + 1; first != 0;) {
 		uint32_t last = 0;
 
-		if (uidnext)
+		if (uidnext && first < uidnext)
 			last = uidnext - first > UID_WINDOW ? first + UID_WINDOW - 1 : uidnext - 1;
-		if (imap_uids_between(im, first, last, &uids, &n, err) < 0 ||
-		    read_uids(&p, im, uids, n, err) < 0)
+		if (imap_uids_between(im, first, last, &uids, &n, err) < 0)
 			goto out;
+		if (!last && n == 0)
+			break;
+		if (read_uids(&p, im, uids, n, err) < 0)
+			goto out;
+		first = last ? last + 1 : uids[n - 1] + 1;
 		free(uids);
 		uids = NULL;
-		if (!last)
-			break;
-		first = last + 1;
 	}
 	rc = 0;
 out:

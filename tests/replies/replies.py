@@ -62,8 +62,9 @@ DESCRIPTION
 	bulk-replies writes one reply per ping of the latest cycle straight into
 	MAILDIR (tmp/, then new/, owned by the mail user, as Dovecot's own
 	delivery does). kill-ingest runs POCGATED --once on CONF and SIGKILLs it
-	three times: once it has read 15 KB from IMAP (in the first
-	batch of 100, nothing committed), then each time the inbound count has
+	three times: once it has read 15 KB from IMAP (the first batch of 100
+	arrives in one FETCH: the kill lands before its commit or, on a slow
+	poll, just after it), then each time the inbound count has
 	grown (right after a commit, in the next batch); then lets a run finish
 	and a last run find nothing new.
 	exactly-once checks that the N replies are recorded once each and
