@@ -118,6 +118,11 @@ static const struct param params[] = {
 	  "CA certificates to trust (default: the system's)" },
 	{ "imap.timeout", P_DURATION, "\"60s\"", 1, DAY, 0, F(imap.timeout), "network timeout" },
 	{ "imap.folder", P_STRING, "\"INBOX\"", 0, 0, 0, F(imap_folder), "folder read for replies" },
+	{ "imap.processed_folder", P_STRING, NULL, 0, 0, 0, F(imap_processed_folder),
+	  "folder each message is copied into once its verdict is recorded (created if "
+	  "missing; default: none, the mailbox is left as it is)" },
+	{ "imap.processed_move", P_BOOL, "false", 0, 0, 0, F(imap_processed_move),
+	  "move into processed_folder instead of copying (the server must offer MOVE)" },
 
 	{ "cycle", P_GROUP, NULL, 0, 0, 0, NOFIELD, "ping cycles and escalation" },
 	{ "cycle.start", P_DATETIME, NULL, 0, 0, 0, F(cycle_start),
@@ -565,6 +570,7 @@ void conf_free(struct conf **confp)
 	server_release(&c->smtp);
 	server_release(&c->imap);
 	free(c->imap_folder);
+	free(c->imap_processed_folder);
 	free(c->cycle_dates);
 	free(c);
 	*confp = NULL;

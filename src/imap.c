@@ -5,11 +5,13 @@
  *	#include <pocgate/imap.h>
  *	imap_open(), imap_close(), imap_select(), imap_uids_between(),
  *	imap_meta(), imap_fetch_bodies(), imap_body(), imap_bodies_free(),
- *	imap_has_idle(), imap_idle()
+ *	imap_file(), imap_has_idle(), imap_idle()
  * DESCRIPTION
  *	The only module that speaks libetpan's IMAP API. It never changes the
  *	mailbox: messages are read with BODY.PEEK[] so their \Seen flag stays
- *	as it was, and nothing is deleted or expunged.
+ *	as it was, and nothing is deleted or expunged. imap_file() copies or
+ *	moves (UID MOVE, never a delete) messages into another folder, as the
+ *	configuration asks.
  *
  *	TLS as in smtp.c: libetpan does not verify certificates, so after the
  *	handshake (implicit TLS or STARTTLS) the peer's chain goes through
@@ -42,6 +44,7 @@
 struct imap {
 	mailimap *session;
 	char *host;	/* owned */
+	int can_move;	/* MOVE offered: 0 not asked yet, 1 yes, -1 no */
 };
 
 
@@ -154,11 +157,11 @@ void imap_close(struct imap **imp)
 	*imp = NULL;
 }
 
-int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, uint32_t *uidnext,
-		struct strbuf *err)
+int imap_select(struct imap *im, const char *folder, int writable, uint32_t *uidvalidity,
+		uint32_t *uidnext, struct strbuf *err)
 {
 	/* EXAMINE: read-only, so not even \Recent is changed */
-	int r = mailimap_examine(im->session, folder);
+	int r = writable ? mailimap_select(im->session, folder) : mailimap_examine(im->session, folder);
 
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "cannot select the folder", r);
@@ -364,6 +367,44 @@ void imap_bodies_free(struct imap_bodies **bp)
 	free((*bp)->body);
 	free(*bp);
 	*bp = NULL;
+}
+
+static int file_set(struct imap *im, struct mailimap_set *set, const char *folder, int move)
+{
+	return move ? mailimap_uid_move(im->session, set, folder) :
+		      mailimap_uid_copy(im->session, set, folder);
+}
+
+int imap_file(struct imap *im, const uint32_t *uids, size_t n, const char *folder, int move,
+	      struct strbuf *err)
+{
+	struct mailimap_set *set;
+	int r;
+
+	if (!n)
+		return 0;
+	if (move) {
+		if (!im->can_move)
+			im->can_move = has_capability(im->session, "MOVE") ? 1 : -1;
+		if (im->can_move < 0)
+			return error_set(err, "'%s' does not offer MOVE (RFC 6851): set "
+					      "imap.processed_move = false to copy instead", im->host);
+	}
+	set = mailimap_set_new_empty();
+	for (size_t i = 0; i < n; i++)
+		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR)
+			msg_fatal(71, "out of memory");
+	r = file_set(im, set, folder, move);
+	if (r == MAILIMAP_ERROR_UID_COPY || r == MAILIMAP_ERROR_UID_MOVE) {
+		/* most likely missing ([TRYCREATE]): create it once and retry;
+		 * a CREATE refused because it exists meanwhile changes nothing */
+		mailimap_create(im->session, folder);
+		r = file_set(im, set, folder, move);
+	}
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(im, err, move ? "UID MOVE failed" : "UID COPY failed", r);
+	return 0;
 }
 
 int imap_has_idle(struct imap *im)

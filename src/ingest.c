@@ -20,7 +20,9 @@
  *	trip brings many replies while at most about a megabyte of them is in
  *	memory. Messages larger than INGEST_MAX_SIZE are recorded as malformed
  *	("too large"), never read. A transaction holds one such batch, so the
- *	store's fsyncs are not paid per message.
+ *	store's fsyncs are not paid per message. After a batch is committed,
+ *	its messages are copied or moved into imap.processed_folder when one
+ *	is set; a failure there is logged and leaves them in place.
  *
  *	Matching, in the order of match_candidates(): Message-IDs, references,
  *	then the sender (a bounce: its failed recipient) when exactly one ping
@@ -59,6 +61,8 @@ struct pass {
 	struct store *st;
 	struct crypto *verify;
 	const char *folder;
+	const char *file_into;	/* NULL: messages stay in folder */
+	int file_move;
 	uint32_t uidvalidity;
 	int64_t now;
 	const char *actor;
@@ -250,6 +254,24 @@ out:
 	return rc;
 }
 
+/* Copies or moves messages whose verdicts are committed to the configured
+ * folder. A failure leaves them where they are, recorded: it is logged,
+ * and the pass goes on. */
+static void file(const struct pass *p, struct imap *im, const uint32_t *uids, size_t n,
+		 struct strbuf *err)
+{
+	if (!p->file_into || !n)
+		return;
+	if (imap_file(im, uids, n, p->file_into, p->file_move, err) < 0) {
+		msg_warn("%s: %zu message%s recorded but left in '%s'", err->buf, n,
+			 n == 1 ? "" : "s", p->folder);
+		sb_reset(err);
+		p->res->unfiled += (unsigned)n;
+	} else {
+		p->res->filed += (unsigned)n;
+	}
+}
+
 /* Reads and records uids[0..n), increasing: sizes and dates META_CHUNK at
  * a time, then bodies in one round trip per BATCH messages or BODY_BUDGET
  * bytes (a larger message alone), each batch committed in one transaction
@@ -260,6 +282,7 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 	size_t sizes[META_CHUNK];
 	int64_t received[META_CHUNK];
 	unsigned char want[BATCH];
+	uint32_t done[BATCH];
 
 	for (size_t c = 0; c < n; c += META_CHUNK) {
 		size_t m = n - c < META_CHUNK ? n - c : META_CHUNK;
@@ -268,7 +291,7 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 			return -1;
 		for (size_t j = 0, e; j < m; j = e) {
 			struct imap_bodies *b = NULL;
-			size_t bytes = 0;
+			size_t bytes = 0, ndone = 0;
 
 			/* a size of 0: gone since the search */
 			for (e = j; e < m && e - j < BATCH; e++) {
@@ -294,14 +317,18 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 					r = process(p, uids[c + k], NULL, 0, sizes[k], when, err);
 				else if (raw)
 					r = process(p, uids[c + k], raw, len, sizes[k], when, err);
+				else
+					continue; /* gone */
 				if (r < 0)
 					goto fail;
+				done[ndone++] = uids[c + k];
 			}
 			imap_bodies_free(&b);
 			if (store_folder_put(p->st, p->folder, p->uidvalidity, uids[c + e - 1],
 					     err) < 0 ||
 			    store_commit(p->st, err) < 0)
 				goto fail;
+			file(p, im, done, ndone, err);
 			continue;
 fail:
 			imap_bodies_free(&b);
@@ -315,15 +342,17 @@ fail:
 int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struct crypto *verify,
 	       int64_t now, const char *actor, struct ingest_result *res, struct strbuf *err)
 {
-	struct pass p = { .st = st, .verify = verify, .folder = conf->imap_folder, .now = now,
-			  .actor = actor, .res = res };
+	struct pass p = { .st = st, .verify = verify, .folder = conf->imap_folder,
+			  .file_into = conf->imap_processed_folder,
+			  .file_move = conf->imap_processed_move, .now = now, .actor = actor,
+			  .res = res };
 	uint32_t uidnext = 0, *uids = NULL;
 	int64_t stored_validity = 0, last_uid = 0;
 	size_t n = 0;
 	int r, rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (imap_select(im, p.folder, &p.uidvalidity, &uidnext, err) < 0)
+	if (imap_select(im, p.folder, p.file_into && p.file_move, &p.uidvalidity, &uidnext, err) < 0)
 		return -1;
 	if ((r = store_folder_get(st, p.folder, &stored_validity, &last_uid, err)) < 0)
 		return -1;

@@ -167,6 +167,9 @@ static int read_mailbox(const struct conf *conf, struct store *store, struct ima
 			 r.auto_replies, r.auto_replies == 1 ? "y" : "ies", r.bounces,
 			 r.bounces == 1 ? "" : "s", r.unmatched,
 			 r.duplicates ? " (and messages recorded before, skipped)" : "");
+	if (r.filed)
+		msg_info("%s %u message%s to '%s'", conf->imap_processed_move ? "moved" : "copied",
+			 r.filed, r.filed == 1 ? "" : "s", conf->imap_processed_folder);
 out:
 	sb_release(&err);
 	return rc;

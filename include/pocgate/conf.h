@@ -43,6 +43,8 @@ struct conf {
 	struct conf_server smtp;
 	struct conf_server imap;
 	char *imap_folder;		/* owned */
+	char *imap_processed_folder;	/* owned, NULL: messages stay where they are */
+	int imap_processed_move;	/* bool: move there rather than copy */
 
 	int64_t cycle_start;		/* epoch seconds, 0: none */
 	int cycle_every_months;

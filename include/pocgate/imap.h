@@ -19,10 +19,17 @@ int imap_open(const struct conf_server *srv, struct imap **im, struct strbuf *er
 void imap_close(struct imap **im);
 
 /* Opens folder read-only (EXAMINE): the mailbox is never changed, not even
- * its \Recent flags; messages are fetched with BODY.PEEK. *uidnext is the
+ * its \Recent flags; messages are fetched with BODY.PEEK. writable opens
+ * it with SELECT, for imap_file() to move messages out. *uidnext is the
  * UID the next message will get, 0 when the server did not say. */
-int imap_select(struct imap *im, const char *folder, uint32_t *uidvalidity, uint32_t *uidnext,
-		struct strbuf *err);
+int imap_select(struct imap *im, const char *folder, int writable, uint32_t *uidvalidity,
+		uint32_t *uidnext, struct strbuf *err);
+
+/* Copies (or, with move, moves: the folder must be writable) the messages
+ * uids[0..n) of the selected folder into folder, creating it the first
+ * time it is missing. */
+int imap_file(struct imap *im, const uint32_t *uids, size_t n, const char *folder, int move,
+	      struct strbuf *err);
 
 /* The UIDs from first to last (0: to the end), in increasing order; *uids
  * is malloc'ed. */

@@ -19,6 +19,7 @@ struct ingest_result {
 	unsigned read;		/* messages read from the folder */
 	unsigned duplicates;	/* already recorded (after a UIDVALIDITY change) */
 	unsigned confirmed, auto_replies, bounces, unmatched;
+	unsigned filed, unfiled;	/* copied or moved to imap.processed_folder, or not */
 };
 
 /*

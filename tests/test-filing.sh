@@ -1,0 +1,113 @@
+#!/bin/sh
+# NAME
+#	test-filing.sh - imap.processed_folder: messages copied or moved once recorded
+# SYNOPSIS
+#	POCGATE_TOP=. POCGATED=./pocgated sh tests/test-filing.sh
+# DESCRIPTION
+#	In a mail lab, three messages reach the manager's INBOX (through
+#	Postfix, sent with swaks). Then:
+#	  1. pocgated --once with imap.processed_folder = "Done" records each
+#	     and copies each into Done, which it creates: INBOX keeps its three,
+#	     none marked read; Done holds the same three.
+#	  2. pocgated --once with a second store and processed_move = true into
+#	     "Moved": each recorded again (a new store), then moved: INBOX is
+#	     empty, Moved holds the three, Done still holds its three; a last run
+#	     finds nothing and succeeds.
+#	Checks the Maildirs directly, not pocgate's own account of them.
+# ENVIRONMENT
+#	POCGATED (default $POCGATE_TOP/pocgated), POCGATE_TOP.
+set -u
+top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+PD=${POCGATED:-$top/pocgated}
+LAB=$top/tests/lab/lab.sh
+failed=0
+ok() { echo "ok - $1"; }
+notok() {
+	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-500)"
+	failed=1
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skip - filing: the mail lab needs root"
+	exit 0
+fi
+for c in swaks sqlite3 "$PD"; do
+	command -v "$c" >/dev/null 2>&1 || { notok filing_prerequisites "missing $c"; exit 1; }
+done
+T=$(mktemp -d /tmp/pgfile.XXXXXX) || exit 2
+chmod 755 "$T"
+trap 'sh "$LAB" stop "$T/lab" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+if ! sh "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
+	notok filing_lab "the lab did not start: $(tail -n 5 "$T/lab.out")"
+	exit 1
+fi
+# shellcheck disable=SC1091 # written by lab.sh start
+. "$T/lab/lab.env"
+MD=$(sh "$LAB" maildir "$T/lab" "$LAB_MANAGER")
+
+# count DIR: messages in a Maildir folder (new and cur)
+count() { find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l; }
+# seen DIR: messages flagged \Seen (Maildir info ":2,...S...")
+seen() { find "$1/new" "$1/cur" -type f -name '*:2,*S*' 2>/dev/null | wc -l; }
+rows() { sqlite3 "$1" 'SELECT count(*) FROM inbound'; }
+
+# conf NAME EXTRA: a configuration reading INBOX, with EXTRA in imap.
+conf() {
+	cat >"$T/$1.conf" <<-EOF
+	database = "$T/$1.db";
+	templates = "$top/templates";
+	manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
+	signing = { fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567"; gnupghome = "$T/gnupg"; };
+	smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
+	         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
+	imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
+	         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA";
+	         $2 };
+	EOF
+	echo "$T/$1.conf"
+}
+mkdir -m 700 "$T/gnupg"
+
+for i in 1 2 3; do
+	swaks --silent 2 --server 127.0.0.1 --port "$LAB_SMTP_PORT" --from "cert@cert.fra.test" \
+		--to "$LAB_MANAGER" --header "Subject: Re: message $i" \
+		--body "Hello, this is answer $i." >>"$T/swaks.out" 2>&1 ||
+		notok filing_delivery "swaks failed: $(tail -n 3 "$T/swaks.out")"
+done
+i=0
+while [ "$(count "$MD")" -lt 3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+if [ "$(count "$MD")" != 3 ]; then
+	notok filing_delivery "INBOX holds $(count "$MD") messages after 30 s, not 3"
+	exit 1
+fi
+
+name=processed_folder_gets_a_copy_of_each_recorded_message
+C=$(conf copy 'processed_folder = "Done";')
+if ! "$PD" -c "$C" --once >"$T/copy.out" 2>&1; then
+	notok $name "pocgated --once exited $?: $(tail -n 3 "$T/copy.out")"
+elif [ "$(rows "$T/copy.db")" != 3 ]; then
+	notok $name "$(rows "$T/copy.db") messages recorded, not 3"
+elif [ "$(count "$MD/.Done")" != 3 ] || [ "$(count "$MD")" != 3 ] || [ "$(seen "$MD")" != 0 ]; then
+	notok $name "Done holds $(count "$MD/.Done"), INBOX $(count "$MD") ($(seen "$MD") seen); want 3, 3 (0 seen)"
+elif ! grep -q "copied 3 messages to 'Done'" "$T/copy.out"; then
+	notok $name "no 'copied 3 messages' in the log: $(tail -n 3 "$T/copy.out")"
+else
+	ok "$name (3 recorded; INBOX keeps 3, none seen; Done holds 3)"
+fi
+
+name=processed_move_moves_them_and_deletes_nothing
+C=$(conf move 'processed_folder = "Moved"; processed_move = true;')
+if ! "$PD" -c "$C" --once >"$T/move.out" 2>&1; then
+	notok $name "pocgated --once exited $?: $(tail -n 3 "$T/move.out")"
+elif [ "$(rows "$T/move.db")" != 3 ]; then
+	notok $name "$(rows "$T/move.db") messages recorded, not 3"
+elif [ "$(count "$MD/.Moved")" != 3 ] || [ "$(count "$MD")" != 0 ] || [ "$(count "$MD/.Done")" != 3 ]; then
+	notok $name "Moved holds $(count "$MD/.Moved"), INBOX $(count "$MD"), Done $(count "$MD/.Done"); want 3, 0, 3"
+elif ! "$PD" -c "$C" --once >"$T/again.out" 2>&1 || [ "$(rows "$T/move.db")" != 3 ]; then
+	notok $name "a run with nothing new failed or recorded more: $(tail -n 3 "$T/again.out")"
+else
+	ok "$name (3 recorded and moved: INBOX empty, Moved 3, Done still 3; a run with nothing new succeeds)"
+fi
+exit $failed
