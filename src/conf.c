@@ -22,6 +22,7 @@
  */
 #include <pocgate/conf.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -44,6 +45,7 @@ enum ptype {
 	P_FINGERPRINT,	/* 40 hex digits */
 	P_INT,
 	P_DURATION,	/* a string with units: "48h" */
+	P_SIZE,		/* bytes, as a string with a unit: "25M" */
 	P_SECURITY,	/* starttls | tls | none */
 	P_LOGLEVEL,
 	P_DATETIME,	/* UTC date and time */
@@ -55,7 +57,7 @@ struct param {
 	const char *name;
 	enum ptype type;
 	const char *def;	/* default, in the file's own syntax; NULL: none */
-	long long min, max;	/* for P_INT and P_DURATION (seconds) */
+	long long min, max;	/* for P_INT, P_DURATION (seconds) and P_SIZE (bytes) */
 	int required;
 	size_t off;		/* offset of the field in struct conf */
 	const char *doc;
@@ -118,6 +120,8 @@ static const struct param params[] = {
 	  "CA certificates to trust (default: the system's)" },
 	{ "imap.timeout", P_DURATION, "\"60s\"", 1, DAY, 0, F(imap.timeout), "network timeout" },
 	{ "imap.folder", P_STRING, "\"INBOX\"", 0, 0, 0, F(imap_folder), "folder read for replies" },
+	{ "imap.max_size", P_SIZE, "\"25M\"", 1024, 1LL << 30, 0, F(imap_max_size),
+	  "a larger message is recorded as too large, never fetched or parsed" },
 	{ "imap.processed_folder", P_STRING, NULL, 0, 0, 0, F(imap_processed_folder),
 	  "folder each message is copied into once its verdict is recorded (created if "
 	  "missing; default: none, the mailbox is left as it is)" },
@@ -151,7 +155,7 @@ static const struct param params[] = {
 static const char *type_names[] = {
 	[P_GROUP] = "group",	     [P_STRING] = "string",   [P_PATH] = "path",
 	[P_SECRET] = "secret file",  [P_ADDRESS] = "address", [P_FINGERPRINT] = "fingerprint",
-	[P_INT] = "integer",	     [P_DURATION] = "duration", [P_SECURITY] = "security",
+	[P_INT] = "integer",	     [P_DURATION] = "duration", [P_SIZE] = "size", [P_SECURITY] = "security",
 	[P_LOGLEVEL] = "log level",  [P_DATETIME] = "UTC time", [P_DATES] = "list of UTC times",
 	[P_BOOL] = "true or false",
 };
@@ -277,6 +281,19 @@ static char *resolve_path(struct loader *ld, const char *v)
 static void *field(struct loader *ld, const struct param *p)
 {
 	return (char *)ld->conf + p->off;
+}
+
+/* A size as P_SIZE takes it: "25M", or bytes when no unit fits. */
+static void size_format(long long n, char *buf, size_t len)
+{
+	const char *units = "GMK";
+
+	for (int shift = 30; shift; shift -= 10, units++)
+		if (n >= (1LL << shift) && n % (1LL << shift) == 0) {
+			snprintf(buf, len, "%lld%c", n >> shift, *units);
+			return;
+		}
+	snprintf(buf, len, "%lld", n);
 }
 
 /* Converts one value (from the file or the default) into its field. */
@@ -420,6 +437,28 @@ static void convert(struct loader *ld, const struct param *p, const config_setti
 		}
 		*(int64_t *)field(ld, p) = d;
 		break;
+	case P_SIZE: {
+		char *end;
+		long long n;
+		errno = 0;
+		n = strtoll(str, &end, 10);
+		if (!isdigit((unsigned char)*str) || errno ||
+		    (*end && (!strchr("KMG", *end) || end[1]))) {
+			problem(ld, s, p->name, "'%s' is not a size in bytes, or with a unit, like \"25M\", \"512K\" or \"1G\"", str);
+			return;
+		}
+		int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+		if (n > (p->max >> shift) || (n << shift) < p->min) {
+			char lo[32], hi[32];
+			size_format(p->min, lo, sizeof(lo));
+			size_format(p->max, hi, sizeof(hi));
+			problem(ld, s, p->name, "'%s' is out of range %s..%s", str, lo, hi);
+			return;
+		}
+		n <<= shift;
+		*(int64_t *)field(ld, p) = n;
+		break;
+	}
 	case P_SECURITY: {
 		enum conf_security sec;
 		if (strcmp(str, "starttls") == 0)

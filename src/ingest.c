@@ -18,7 +18,7 @@
  *	UID_WINDOW at a time, and bodies are fetched BATCH messages or
  *	BODY_BUDGET bytes at a time (a larger message alone), so one round
  *	trip brings many replies while at most about a megabyte of them is in
- *	memory. Messages larger than INGEST_MAX_SIZE are recorded as malformed
+ *	memory. Messages larger than imap.max_size are recorded as malformed
  *	("too large"), never read. A transaction holds one such batch, so the
  *	store's fsyncs are not paid per message. After a batch is committed,
  *	its messages are copied or moved into imap.processed_folder when one
@@ -63,6 +63,7 @@ struct pass {
 	const char *folder;
 	const char *file_into;	/* NULL: messages stay in folder */
 	int file_move;
+	size_t max_size;	/* larger messages are recorded, never read */
 	uint32_t uidvalidity;
 	int64_t now;
 	const char *actor;
@@ -175,8 +176,8 @@ static int process(const struct pass *p, int64_t uid, const char *raw, size_t le
 	if (too_large) {
 		cl.verdict = VERDICT_MALFORMED;
 		cl.rule = "size";
-		sb_addf(&cl.reason, "%zu bytes, larger than the limit of %u: not read", size,
-			INGEST_MAX_SIZE);
+		sb_addf(&cl.reason, "%zu bytes, larger than the limit of %zu (imap.max_size): not read",
+			size, p->max_size);
 	} else {
 		mime_parse(raw, len, &m);
 		classify(&m, &cl);
@@ -295,7 +296,7 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 
 			/* a size of 0: gone since the search */
 			for (e = j; e < m && e - j < BATCH; e++) {
-				want[e - j] = sizes[e] > 0 && sizes[e] <= INGEST_MAX_SIZE;
+				want[e - j] = sizes[e] > 0 && sizes[e] <= p->max_size;
 				if (!want[e - j])
 					continue;
 				if (e > j && bytes + sizes[e] > BODY_BUDGET)
@@ -313,7 +314,7 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 				int64_t when = received[k] ? received[k] : p->now;
 				int r = 0;
 
-				if (sizes[k] > INGEST_MAX_SIZE) /* recorded, never read */
+				if (sizes[k] > p->max_size) /* recorded, never read */
 					r = process(p, uids[c + k], NULL, 0, sizes[k], when, err);
 				else if (raw)
 					r = process(p, uids[c + k], raw, len, sizes[k], when, err);
@@ -344,7 +345,8 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 {
 	struct pass p = { .st = st, .verify = verify, .folder = conf->imap_folder,
 			  .file_into = conf->imap_processed_folder,
-			  .file_move = conf->imap_processed_move, .now = now, .actor = actor,
+			  .file_move = conf->imap_processed_move,
+			  .max_size = (size_t)conf->imap_max_size, .now = now, .actor = actor,
 			  .res = res };
 	uint32_t uidnext = 0, *uids = NULL;
 	int64_t stored_validity = 0, last_uid = 0;

@@ -1,15 +1,17 @@
 #!/bin/sh
 # NAME
-#	test-filing.sh - imap.processed_folder: messages copied or moved once recorded
+#	test-filing.sh - imap.processed_folder and imap.max_size in a real mailbox
 # SYNOPSIS
 #	POCGATE_TOP=. POCGATED=./pocgated sh tests/test-filing.sh
 # DESCRIPTION
 #	In a mail lab, three messages reach the manager's INBOX (through
-#	Postfix, sent with swaks). Then:
+#	Postfix, sent with swaks), the third over 4 KB. Then:
 #	  1. pocgated --once with imap.processed_folder = "Done" records each
 #	     and copies each into Done, which it creates: INBOX keeps its three,
 #	     none marked read; Done holds the same three.
-#	  2. pocgated --once with a second store and processed_move = true into
+#	  2. pocgated --once with another store and imap.max_size = "2K": the
+#	     large message is recorded as malformed, too large, the others not;
+#	  3. pocgated --once with a third store and processed_move = true into
 #	     "Moved": each recorded again (a new store), then moved: INBOX is
 #	     empty, Moved holds the three, Done still holds its three; a last run
 #	     finds nothing and succeeds.
@@ -70,10 +72,13 @@ conf() {
 }
 mkdir -m 700 "$T/gnupg"
 
+long=$(printf 'All well here. %.0s' $(seq 300))
 for i in 1 2 3; do
+	body="Hello, this is answer $i."
+	[ $i = 3 ] && body="$body $long"
 	swaks --silent 2 --server 127.0.0.1 --port "$LAB_SMTP_PORT" --from "cert@cert.fra.test" \
 		--to "$LAB_MANAGER" --header "Subject: Re: message $i" \
-		--body "Hello, this is answer $i." >>"$T/swaks.out" 2>&1 ||
+		--body "$body" >>"$T/swaks.out" 2>&1 ||
 		notok filing_delivery "swaks failed: $(tail -n 3 "$T/swaks.out")"
 done
 i=0
@@ -95,6 +100,19 @@ elif ! grep -q "copied 3 messages to 'Done'" "$T/copy.out"; then
 	notok $name "no 'copied 3 messages' in the log: $(tail -n 3 "$T/copy.out")"
 else
 	ok "$name (3 recorded; INBOX keeps 3, none seen; Done holds 3)"
+fi
+
+name=larger_than_max_size_is_recorded_as_too_large_not_read
+C=$(conf size 'max_size = "2K";')
+if ! "$PD" -c "$C" --once >"$T/size.out" 2>&1; then
+	notok $name "pocgated --once exited $?: $(tail -n 3 "$T/size.out")"
+else
+	got=$(sqlite3 -separator ' ' "$T/size.db" "SELECT subject IS NULL, verdict, rule, size > 2048 FROM inbound ORDER BY uid" | tr '\n' ';')
+	if [ "$got" != "0 reply reply 0;0 reply reply 0;1 malformed size 1;" ]; then
+		notok $name "recorded (no subject, verdict, rule, over 2K): $got; want the third alone malformed by size, unread"
+	else
+		ok "$name (the 4 KB message: malformed, rule size, not read; the two others: replies)"
+	fi
 fi
 
 name=processed_move_moves_them_and_deletes_nothing

@@ -43,6 +43,7 @@ struct conf {
 	struct conf_server smtp;
 	struct conf_server imap;
 	char *imap_folder;		/* owned */
+	int64_t imap_max_size;		/* bytes */
 	char *imap_processed_folder;	/* owned, NULL: messages stay where they are */
 	int imap_processed_move;	/* bool: move there rather than copy */
 

@@ -13,7 +13,6 @@ struct store;
 struct imap;
 struct crypto;
 
-#define INGEST_MAX_SIZE (25u << 20) /* larger messages are recorded, not parsed */
 
 struct ingest_result {
 	unsigned read;		/* messages read from the folder */

@@ -334,6 +334,46 @@ static void duration_out_of_range_is_reported(void)
 	done(&fx);
 }
 
+static void sizes_take_units(void)
+{
+	struct fixture fx;
+
+	load(&fx, MINIMAL);
+	CHECK(fx.conf != NULL);
+	CHECK(fx.conf->imap_max_size == 25 << 20); /* the default, "25M" */
+	conf_free(&fx.conf);
+	write_and_load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING MINIMAL_SMTP
+			    "imap = {\n  host = \"imap.unoda.test\";\n  max_size = \"512K\";\n};\n");
+	CHECK(fx.conf != NULL && fx.conf->imap_max_size == 512 << 10);
+	conf_free(&fx.conf);
+	write_and_load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING MINIMAL_SMTP
+			    "imap = {\n  host = \"imap.unoda.test\";\n  max_size = \"4096\";\n};\n");
+	CHECK(fx.conf != NULL && fx.conf->imap_max_size == 4096);
+	done(&fx);
+}
+
+static void bad_sizes_are_reported(void)
+{
+	struct fixture fx;
+
+	load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING MINIMAL_SMTP
+		  "imap = {\n  host = \"imap.unoda.test\";\n  max_size = \"25MB\";\n};\n");
+	CHECK(fx.conf == NULL);
+	check_problem_line(&fx, 14, "imap.max_size: '25MB' is not a size in bytes, or with a unit, "
+				    "like \"25M\", \"512K\" or \"1G\"");
+	done(&fx);
+	load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING MINIMAL_SMTP
+		  "imap = {\n  host = \"imap.unoda.test\";\n  max_size = \"2G\";\n};\n");
+	CHECK(fx.conf == NULL);
+	check_problem_line(&fx, 14, "imap.max_size: '2G' is out of range 1K..1G");
+	done(&fx);
+	load(&fx, "database = \"pocgate.db\";\n" MINIMAL_MANAGER MINIMAL_SIGNING MINIMAL_SMTP
+		  "imap = {\n  host = \"imap.unoda.test\";\n  max_size = \"100\";\n};\n");
+	CHECK(fx.conf == NULL);
+	check_problem_line(&fx, 14, "imap.max_size: '100' is out of range 1K..1G");
+	done(&fx);
+}
+
 static void missing_required_settings_are_reported(void)
 {
 	struct fixture fx;
@@ -590,6 +630,8 @@ int main(void)
 	RUN(integer_out_of_range_is_reported);
 	RUN(port_out_of_range_is_reported);
 	RUN(duration_out_of_range_is_reported);
+	RUN(sizes_take_units);
+	RUN(bad_sizes_are_reported);
 	RUN(missing_required_settings_are_reported);
 	RUN(missing_required_group_is_reported);
 	RUN(password_file_readable_by_others_is_reported);
