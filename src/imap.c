@@ -224,6 +224,33 @@ static int64_t internaldate(const struct mailimap_date_time *d)
 	return (int64_t)timegm(&tm) - sign * ((zone / 100) * 3600 + (zone % 100) * 60);
 }
 
+/* What one message's FETCH response says, of what pocgate asks for. */
+struct att {
+	uint32_t uid;
+	size_t size;
+	int64_t received;
+	const struct mailimap_msg_att_body_section *body;
+};
+
+static void read_att(const struct mailimap_msg_att *ma, struct att *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
+		struct mailimap_msg_att_item *item = clist_content(jt);
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		struct mailimap_msg_att_static *st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID)
+			a->uid = st->att_data.att_uid;
+		else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+			a->size = st->att_data.att_rfc822_size;
+		else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE && st->att_data.att_internal_date)
+			a->received = internaldate(st->att_data.att_internal_date);
+		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
+			a->body = st->att_data.att_body_section;
+	}
+}
+
 static int uid_index(const uint32_t *uids, size_t n, uint32_t uid)
 {
 	size_t lo = 0, hi = n;
@@ -263,27 +290,12 @@ int imap_meta(struct imap *im, const uint32_t *uids, size_t n, size_t *sizes, in
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "UID FETCH of sizes failed", r);
 	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
-		struct mailimap_msg_att *ma = clist_content(it);
-		uint32_t uid = 0;
-		size_t sz = 0;
-		int64_t when = 0;
-		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
-			struct mailimap_msg_att_item *item = clist_content(jt);
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			struct mailimap_msg_att_static *st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				uid = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
-				sz = st->att_data.att_rfc822_size;
-			else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
-				 st->att_data.att_internal_date)
-				when = internaldate(st->att_data.att_internal_date);
-		}
-		int k = uid_index(uids, n, uid);
+		struct att a;
+		read_att(clist_content(it), &a);
+		int k = uid_index(uids, n, a.uid);
 		if (k >= 0) {
-			sizes[k] = sz;
-			received[k] = when;
+			sizes[k] = a.size;
+			received[k] = a.received;
 		}
 	}
 	mailimap_fetch_list_free(result);
@@ -329,24 +341,13 @@ int imap_fetch_bodies(struct imap *im, const uint32_t *uids, const unsigned char
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "UID FETCH of messages failed", r);
 	for (clistiter *it = clist_begin(b->result); it; it = clist_next(it)) {
-		struct mailimap_msg_att *ma = clist_content(it);
-		struct mailimap_msg_att_body_section *sec = NULL;
-		uint32_t uid = 0;
-		for (clistiter *jt = clist_begin(ma->att_list); jt; jt = clist_next(jt)) {
-			struct mailimap_msg_att_item *item = clist_content(jt);
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			struct mailimap_msg_att_static *st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				uid = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
-				sec = st->att_data.att_body_section;
-		}
-		int k = uid_index(uids, n, uid);
+		struct att a;
+		read_att(clist_content(it), &a);
+		int k = uid_index(uids, n, a.uid);
 		/* unsolicited FETCH responses (flag changes) carry no body */
-		if (k >= 0 && want[k] && sec && sec->sec_body_part) {
-			b->body[k].data = sec->sec_body_part;
-			b->body[k].len = sec->sec_length;
+		if (k >= 0 && want[k] && a.body && a.body->sec_body_part) {
+			b->body[k].data = a.body->sec_body_part;
+			b->body[k].len = a.body->sec_length;
 		}
 	}
 	return 0;
