@@ -280,6 +280,7 @@ static void *worker_main(void *arg)
 	while ((i = atomic_fetch_add(&pl->next, 1)) < pl->njobs) {
 		compose_job(pl, w->crypto, &pl->jobs[i]);
 		atomic_fetch_add(&pl->done, 1);
+		progress_beat(); /* a batch can take longer than a watchdog interval */
 	}
 	return NULL;
 }

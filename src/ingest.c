@@ -47,6 +47,7 @@
 #include <pocgate/log.h>
 #include <pocgate/match.h>
 #include <pocgate/mime.h>
+#include <pocgate/progress.h>
 #include <pocgate/store.h>
 #include <pocgate/timeutil.h>
 #include <pocgate/xalloc.h>
@@ -330,6 +331,7 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 			    store_commit(p->st, err) < 0)
 				goto fail;
 			file(p, im, done, ndone, err);
+			progress_beat();
 			continue;
 fail:
 			imap_bodies_free(&b);

@@ -29,6 +29,7 @@
 #include <pocgate/audit.h>
 #include <pocgate/conf.h>
 #include <pocgate/log.h>
+#include <pocgate/progress.h>
 #include <pocgate/smtp.h>
 #include <pocgate/store.h>
 #include <pocgate/timeutil.h>
@@ -117,6 +118,7 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 				res->left = (unsigned)(n - i);
 				goto out;
 			}
+			progress_beat();
 			if (!in_tx && store_begin(st, err) < 0)
 				goto out;
 			in_tx++;

@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@
 #include <pocgate/ingest.h>
 #include <pocgate/log.h>
 #include <pocgate/outbox.h>
+#include <pocgate/progress.h>
 #include <pocgate/schedule.h>
 #include <pocgate/store.h>
 #include <pocgate/template.h>
@@ -223,6 +225,25 @@ static int send_due_paced(const struct conf *conf, struct store *store)
 }
 static uint64_t watchdog_usec;  /* systemd's WatchdogSec, 0: none */
 
+/* Tells systemd's watchdog that pocgated is alive: between the loop's
+ * steps, and from long work through progress_beat() (any thread), at most
+ * four times per watchdog interval. */
+static void watchdog_beat(void)
+{
+	static _Atomic int64_t last_ms;
+	struct timespec ts;
+	int64_t now;
+
+	if (!watchdog_usec)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now - last_ms < (int64_t)(watchdog_usec / 4000))
+		return;
+	last_ms = now;
+	sd_notify(0, "WATCHDOG=1");
+}
+
 /* Reminders, deadlines and escalations due now; the messages they queue
  * go out with the next send_due(). Returns how many actions were taken. */
 static unsigned run_ladder(const struct conf *conf, struct store *store)
@@ -403,11 +424,11 @@ int main(int argc, char **argv)
 	msg_info("started with configuration '%s'", path);
 	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
 		watchdog_usec = 0;
+	progress_on_beat(watchdog_beat);
 	sd_notifyf(0, "READY=1\nSTATUS=running with %s", path);
 	struct imap *im = NULL;
 	while (!got_term) {
-		if (watchdog_usec)
-			sd_notify(0, "WATCHDOG=1");
+		watchdog_beat();
 		run_schedule(conf, store);
 		send_due_paced(conf, store);
 		if (got_term)

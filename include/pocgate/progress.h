@@ -16,4 +16,12 @@ void progress_update(struct progress *p, size_t done);
 /* Draws the final state, ends the line and frees; accepts NULL. */
 void progress_end(struct progress **p, size_t done);
 
+/* Long work says it is moving: progress_update() does, and loops without
+ * a bar (reading the mailbox, submitting) call progress_beat(). Each call
+ * runs the function set with progress_on_beat(), from whatever thread:
+ * pocgated feeds systemd's watchdog with it, so that long work is not
+ * taken for a hang while a real hang still is. */
+void progress_on_beat(void (*fn)(void));
+void progress_beat(void);
+
 #endif

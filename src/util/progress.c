@@ -64,10 +64,26 @@ static void draw(struct progress *p, size_t done)
 	fflush(stderr);
 }
 
+static void (*_Atomic beat_fn)(void);
+
+void progress_on_beat(void (*fn)(void))
+{
+	beat_fn = fn;
+}
+
+void progress_beat(void)
+{
+	void (*fn)(void) = beat_fn;
+
+	if (fn)
+		fn();
+}
+
 void progress_update(struct progress *p, size_t done)
 {
 	double t;
 
+	progress_beat();
 	if (!p)
 		return;
 	t = now_s();

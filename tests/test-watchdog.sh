@@ -1,0 +1,66 @@
+#!/bin/sh
+# NAME
+#	test-watchdog.sh - pocgated feeds systemd's watchdog during long work
+# SYNOPSIS
+#	POCGATE_TOP=. sh tests/test-watchdog.sh
+# DESCRIPTION
+#	Runs pocgated as systemd would with WatchdogSec=2s: NOTIFY_SOCKET names
+#	a datagram socket that tests/daemon/notify.py listens on, and
+#	WATCHDOG_USEC=2000000. The daemon's schedule starts a cycle of 600 POCs
+#	at once, and signing 600 pings takes several seconds (no SMTP server
+#	listens: they stay queued). Every gap between two WATCHDOG=1 messages,
+#	from READY=1 until signing is done, must be shorter than the 2 s
+#	interval, or systemd would have killed a daemon that was working.
+#	When signing takes less than two intervals, the check proves nothing
+#	and is skipped, saying so.
+# ENVIRONMENT
+#	POCGATE, POCGATED (default: the top directory's), POCGATE_TOP.
+set -u
+top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+P=${POCGATE:-$top/pocgate}
+PD=${POCGATED:-$top/pocgated}
+PY=$(command -v /usr/bin/python3 || command -v python3)
+failed=0
+name=watchdog_is_fed_while_signing_a_cycle
+
+T=$(mktemp -d /tmp/pgwd.XXXXXX) || exit 2
+trap 'gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+mkdir -m 700 "$T/gnupg"
+GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \
+	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
+FPR=$(GNUPGHOME=$T/gnupg gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+# a port nobody listens on: submissions fail at once and stay queued
+PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
+cat >"$T/c.conf" <<EOF
+database = "$T/p.db";
+templates = "$top/templates";
+manager = { name = "UNODA, POC Directory Manager"; address = "manager@pocgate.test"; };
+signing = { fingerprint = "$FPR"; gnupghome = "$T/gnupg"; };
+smtp = { host = "127.0.0.1"; port = $PORT; security = "none"; timeout = "5s"; };
+imap = { host = "127.0.0.1"; };
+cycle = { start = "2020-01-15 09:00"; };
+EOF
+"$PY" "$top/tests/bench/gen-directory.py" "$T/dir.csv" 600
+if [ -z "$FPR" ] || ! "$P" -c "$T/c.conf" directory import "$T/dir.csv" >"$T/import.out" 2>&1; then
+	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/import.out" 2>/dev/null)"
+	exit 1
+fi
+"$PY" "$top/tests/daemon/notify.py" "$T/notify.sock" 2000000 "composed and signed" \
+	"$PD" -c "$T/c.conf" >"$T/out" 2>"$T/err"
+rc=$?
+# shellcheck disable=SC2046 # three numbers, split on purpose
+set -- $(cat "$T/out")
+if [ $rc != 0 ] || [ $# != 3 ]; then
+	echo "not ok - $name: $(tail -n 3 "$T/err" | tr '\n' ' ')"
+	failed=1
+elif awk -v w="$1" 'BEGIN { exit !(w < 4.0) }'; then
+	echo "skip - $name: signing took only $1 s, under two watchdog intervals: nothing to see"
+elif awk -v g="$2" 'BEGIN { exit !(g >= 2.0) }'; then
+	echo "not ok - $name: a gap of $2 s between WATCHDOG=1 messages while signing for $1 s (interval 2 s)"
+	failed=1
+else
+	echo "ok - $name (signing took $1 s; $3 WATCHDOG=1 messages, the longest gap $2 s, interval 2 s)"
+fi
+exit $failed
