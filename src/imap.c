@@ -413,9 +413,9 @@ int imap_has_idle(struct imap *im)
 	return mailimap_has_idle(im->session);
 }
 
-int imap_idle(struct imap *im, int timeout, int stop_fd, struct strbuf *err)
+int imap_idle(struct imap *im, int timeout, const int *stop_fds, int nstop, struct strbuf *err)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[1 + IMAP_IDLE_STOP_MAX];
 	int r, n = 1, changed = 0;
 
 	if ((r = mailimap_idle(im->session)) != MAILIMAP_NO_ERROR)
@@ -430,10 +430,9 @@ int imap_idle(struct imap *im, int timeout, int stop_fd, struct strbuf *err)
 	}
 	pfd[0].fd = mailimap_idle_get_fd(im->session);
 	pfd[0].events = POLLIN;
-	if (stop_fd >= 0) {
-		pfd[1].fd = stop_fd;
-		pfd[1].events = POLLIN;
-		n = 2;
+	for (int i = 0; i < nstop && i < IMAP_IDLE_STOP_MAX; i++) {
+		pfd[n].fd = stop_fds[i];
+		pfd[n++].events = POLLIN;
 	}
 	for (;;) {
 		r = poll(pfd, (nfds_t)n, timeout * 1000);

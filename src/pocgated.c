@@ -32,6 +32,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/inotify.h>
 #include <systemd/sd-daemon.h>
 
 #include <pocgate/conf.h>
@@ -47,6 +48,7 @@
 #include <pocgate/store.h>
 #include <pocgate/template.h>
 #include <pocgate/timeutil.h>
+#include <pocgate/xalloc.h>
 
 #ifndef POCGATE_VERSION
 #define POCGATE_VERSION "0.0"
@@ -315,6 +317,56 @@ out:
 	sb_release(&err);
 }
 
+/* The directory of the store, watched so that a change made with the
+ * pocgate command wakes the daemon at once; -1 when it cannot be. */
+static int store_watch = -1;
+static char *store_file; /* the database's name in that directory */
+
+static void watch_store(const char *database)
+{
+	char *dir = xstrdup(database), *slash = strrchr(dir, '/');
+
+	free(store_file);
+	store_file = xstrdup(slash ? slash + 1 : dir);
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (store_watch < 0)
+		store_watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (store_watch < 0 ||
+	    inotify_add_watch(store_watch, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+		msg_warn("cannot watch '%s' for changes (%s): what the pocgate command changes is "
+			 "seen at the next wake, within %d minutes", dir, strerror(errno), IDLE_MAX / 60);
+		if (store_watch >= 0)
+			close(store_watch);
+		store_watch = -1;
+	}
+	free(dir);
+}
+
+/* Reads the pending events: 1 when one was about the database or its
+ * write-ahead log (readers touch only the shared-memory index, -shm). */
+static int store_touched(void)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	size_t n = strlen(store_file);
+	ssize_t len;
+	int hit = 0;
+
+	while ((len = read(store_watch, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			if (ev->len && !strncmp(ev->name, store_file, n) &&
+			    (!ev->name[n] || !strcmp(ev->name + n, "-wal")))
+				hit = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	return hit;
+}
+
 static void wait_for_work(const struct conf *conf, struct store *store, struct imap **im)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -334,20 +386,43 @@ static void wait_for_work(const struct conf *conf, struct store *store, struct i
 			next = now + half;
 	}
 	int timeout = IDLE_MAX;
+	long long version = store_data_version(store);
+	int64_t until;
 	char buf[16];
 
 	if (next > 0)
 		timeout = next <= now ? 1 : next - now < IDLE_MAX ? (int)(next - now) : IDLE_MAX;
-	if (*im && imap_has_idle(*im)) {
-		if (imap_idle(*im, timeout, sigpipe[0], &err) < 0) {
-			msg_warn("%s; reconnecting", err.buf);
-			imap_close(im);
+	if (!(*im && imap_has_idle(*im)) && timeout > POLL_WITHOUT_IDLE)
+		timeout = POLL_WITHOUT_IDLE;
+	until = now + timeout;
+	if (store_watch >= 0)
+		store_touched(); /* our own writes, until now */
+	for (;;) {
+		int fds[2] = { sigpipe[0], store_watch }, nfds = store_watch >= 0 ? 2 : 1;
+		struct pollfd p[2] = { { .fd = fds[0], .events = POLLIN },
+				       { .fd = fds[1], .events = POLLIN } };
+
+		if (*im && imap_has_idle(*im)) {
+			int r = imap_idle(*im, timeout, fds, nfds, &err);
+			if (r < 0) {
+				msg_warn("%s; reconnecting", err.buf);
+				imap_close(im);
+			}
+			if (r != 0)
+				break; /* new mail, or an error */
 		}
-	} else {
-		struct pollfd p = { .fd = sigpipe[0], .events = POLLIN };
-		if (timeout > POLL_WITHOUT_IDLE)
-			timeout = POLL_WITHOUT_IDLE;
-		poll(&p, 1, timeout * 1000);
+		/* which one woke us, or wait here without IDLE */
+		if (poll(p, (nfds_t)nfds, *im && imap_has_idle(*im) ? 0 : timeout * 1000) <= 0 ||
+		    p[0].revents)
+			break; /* the time is up, or a signal */
+		/* the pocgate command changed the store: a cycle started, a case
+		 * resolved. The daemon's own writes do not count. */
+		if (store_touched() && store_data_version(store) != version) {
+			msg_debug("the store was changed by another process: waking up");
+			break;
+		}
+		if ((timeout = (int)(until - utc_now())) <= 0)
+			break;
 	}
 	while (read(sigpipe[0], buf, sizeof(buf)) > 0)
 		;
@@ -422,6 +497,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	msg_info("started with configuration '%s'", path);
+	watch_store(conf->database);
 	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
 		watchdog_usec = 0;
 	progress_on_beat(watchdog_beat);
@@ -458,6 +534,9 @@ int main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	msg_info("stopping on signal");
 out:
+	if (store_watch >= 0)
+		close(store_watch);
+	free(store_file);
 	store_close(&store);
 	conf_free(&conf);
 	sb_release(&err);

@@ -222,6 +222,7 @@ enum stmt_id {
 	S_INBOUND_LINK,
 	S_OUTBOX_BY_PING,
 	S_LADDER_GROUPS,
+	S_DATA_VERSION,
 	S_LADDER_PINGS,
 	S_LADDER_STATES,
 	S_PING_REMINDED,
@@ -347,6 +348,7 @@ static const char *const stmt_sql[S_COUNT] = {
 			   " review = 0 WHERE id = ?1",
 	[S_OUTBOX_BY_PING] = "SELECT kind, message_id, recipient, state, attempts, last_reply, created_at,"
 			     " submitted_at FROM outbox WHERE ping_id = ?1 ORDER BY id",
+	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_LADDER_GROUPS] = "SELECT DISTINCT p.cycle_id, c.state FROM cycle y"
 			    " JOIN ping p ON p.cycle_id = y.id JOIN contact c ON c.id = p.contact_id"
 			    " WHERE y.closed_at IS NULL ORDER BY 1, 2",
@@ -559,6 +561,20 @@ void store_close(struct store **stp)
 int store_opened_version(const struct store *st)
 {
 	return st->opened_version;
+}
+
+long long store_data_version(struct store *st)
+{
+	struct strbuf err = STRBUF_INIT;
+	sqlite3_stmt *s = stmt_get(st, S_DATA_VERSION, &err);
+	long long v = -1;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	sb_release(&err);
+	return v;
 }
 
 static int run_simple(struct store *st, enum stmt_id id, struct strbuf *err, const char *what)

@@ -54,9 +54,11 @@ void imap_bodies_free(struct imap_bodies **b);
 
 /* 1 when the server offers IDLE. */
 int imap_has_idle(struct imap *im);
-/* Waits in IDLE until the server reports a change or timeout seconds pass
- * (or stop_fd, when >= 0, becomes readable). Returns 1 when something
- * changed, 0 on timeout, -1 on error. */
-int imap_idle(struct imap *im, int timeout, int stop_fd, struct strbuf *err);
+#define IMAP_IDLE_STOP_MAX 4
+/* Waits in IDLE until the server reports a change or timeout seconds pass,
+ * or one of the nstop (at most IMAP_IDLE_STOP_MAX) file descriptors
+ * stop_fds becomes readable. Returns 1 when the mailbox changed, 0
+ * otherwise, -1 on error. */
+int imap_idle(struct imap *im, int timeout, const int *stop_fds, int nstop, struct strbuf *err);
 
 #endif

@@ -25,6 +25,9 @@ int store_open(const char *path, struct store **st, struct strbuf *err);
 void store_close(struct store **st);
 /* The schema version the file had when opened (0 for a new file). */
 int store_opened_version(const struct store *st);
+/* A number that changes whenever another connection (another pocgate
+ * process) has committed a change to the store; -1 on error. */
+long long store_data_version(struct store *st);
 
 int store_begin(struct store *st, struct strbuf *err);
 int store_commit(struct store *st, struct strbuf *err);

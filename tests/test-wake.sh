@@ -1,0 +1,73 @@
+#!/bin/sh
+# NAME
+#	test-wake.sh - pocgated wakes when the pocgate command changes the store
+# SYNOPSIS
+#	POCGATE_TOP=. sh tests/test-wake.sh
+# DESCRIPTION
+#	pocgated runs without a mailbox (so it sleeps up to 60 s between
+#	rounds), sending to a port nobody listens on. Once it sleeps, "pocgate
+#	cycle start" signs and queues 30 pings: pocgated must try to submit
+#	them within 20 s, long before its next round, and must not keep waking
+#	itself with its own writes afterwards (at most 3 wake-ups for the
+#	store's sake in the next 5 s).
+# ENVIRONMENT
+#	POCGATE, POCGATED (default: the top directory's), POCGATE_TOP.
+set -u
+top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+P=${POCGATE:-$top/pocgate}
+PD=${POCGATED:-$top/pocgated}
+PY=$(command -v /usr/bin/python3 || command -v python3)
+name=daemon_wakes_when_a_cycle_is_started_by_hand
+D=""
+T=$(mktemp -d /tmp/pgwake.XXXXXX) || exit 2
+trap '[ -n "$D" ] && kill -KILL "$D" 2>/dev/null; gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# grows FILE TEXT SECONDS: waits until FILE holds TEXT
+grows() {
+	i=0
+	while ! grep -q "$2" "$1" && [ $i -lt $(($3 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "$2" "$1"
+}
+
+mkdir -m 700 "$T/gnupg"
+GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \
+	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
+FPR=$(GNUPGHOME=$T/gnupg gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
+cat >"$T/c.conf" <<CONF
+database = "$T/p.db";
+templates = "$top/templates";
+log_level = "debug";
+manager = { name = "UNODA, POC Directory Manager"; address = "manager@pocgate.test"; };
+signing = { fingerprint = "$FPR"; gnupghome = "$T/gnupg"; };
+smtp = { host = "127.0.0.1"; port = $PORT; security = "none"; timeout = "5s"; };
+imap = { host = "127.0.0.1"; };
+CONF
+"$PY" "$top/tests/bench/gen-directory.py" "$T/dir.csv" 30
+if [ -z "$FPR" ] || ! "$P" -c "$T/c.conf" directory import "$T/dir.csv" >"$T/import.out" 2>&1; then
+	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/import.out" 2>/dev/null)"
+	exit 1
+fi
+"$PD" -c "$T/c.conf" 2>"$T/log" &
+D=$!
+if ! grows "$T/log" "started with configuration" 10; then
+	echo "not ok - $name: pocgated did not start: $(tail -n 3 "$T/log")"
+	exit 1
+fi
+sleep 1 # it has made its first round and sleeps
+if ! "$P" -c "$T/c.conf" cycle start --label W1 >"$T/cycle.out" 2>&1; then
+	echo "not ok - $name: pocgate cycle start failed: $(tail -n 3 "$T/cycle.out")"
+	exit 1
+fi
+if ! grows "$T/log" "next submission attempt" 20; then
+	echo "not ok - $name: no submission attempt within 20 s of the cycle's start: $(tail -n 3 "$T/log" | tr '\n' ' ')"
+	exit 1
+fi
+sleep 5
+wakes=$(grep -c "changed by another process" "$T/log")
+if [ "$wakes" -gt 3 ]; then
+	echo "not ok - $name: $wakes wake-ups for the store's sake: it wakes itself"
+	exit 1
+fi
+echo "ok - $name (submission tried at once, not at the next round in 60 s; $wakes wake-up(s) for the store)"
