@@ -16,6 +16,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 D=$1
 P="$top/pocgate"
 . "$D/lab/lab.env"
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
 
@@ -33,18 +35,9 @@ w = csv.DictWriter(open(sys.argv[2], "w", encoding="utf-8", newline=""), fieldna
 w.writeheader()
 w.writerows(keep)
 PY
-cat >"$D/ladder.conf" <<CONF
-database = "$D/ladder.db";
-templates = "$top/templates";
-manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$D/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-cycle = { response_window = "25s"; reminder = "0s"; escalation_delay = "3s";
-          escalation_repeat = "1h"; escalation_max = 2; };
-CONF
+lab_conf "$D/ladder.conf" "$D/ladder.db" "$FPR" "$D/gnupg" "" \
+	'cycle = { response_window = "25s"; reminder = "0s"; escalation_delay = "3s";' \
+	'          escalation_repeat = "1h"; escalation_max = 2; };'
 
 step "A whole cycle in under a minute: 4 States, a 25-second response window"
 "$P" -c "$D/ladder.conf" directory import "$D/dir4.csv"

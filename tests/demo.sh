@@ -33,23 +33,12 @@ sh "$top/tests/lab/lab.sh" start "$D/lab"
 echo "submission on 127.0.0.1:$LAB_SUBMISSION_PORT, IMAP on 127.0.0.1:$LAB_IMAP_PORT"
 
 step "Making a signing key (ed25519, in a throw-away GnuPG home)"
-mkdir -m 700 "$D/gnupg"
-GNUPGHOME="$D/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'UNODA POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+FPR=$(keygen "$D/gnupg")
 echo "key $FPR"
 
-cat >"$D/pocgate.conf" <<CONF
-database = "$D/pocgate.db";
-templates = "$top/templates";
-manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$D/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-cycle = { response_window = "48h"; };
-CONF
+lab_conf "$D/pocgate.conf" "$D/pocgate.db" "$FPR" "$D/gnupg" "" 'cycle = { response_window = "48h"; };'
 
 step "pocgate config check"
 "$P" -c "$D/pocgate.conf" config check

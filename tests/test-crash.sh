@@ -36,10 +36,9 @@ if ! sh "$top/tests/lab/lab.sh" start "$D/lab" >"$D/lab.log" 2>&1; then
 	exit 1
 fi
 . "$D/lab/lab.env"
-mkdir -m 700 "$D/gnupg"
-GNUPGHOME="$D/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+FPR=$(keygen "$D/gnupg" 'Manager <manager@pocgate.test>')
 cat >"$D/c.conf" <<CONF
 database = "$D/p.db";
 templates = "$top/templates";

@@ -113,14 +113,12 @@ fi
 MAIL=$LAB_DIR/mail
 
 # A passphrase-less ed25519 key: gpg picks SHA256 for it (micalg pgp-sha256).
-mkdir -m 700 "$T/gnupg"
-if ! GNUPGHOME="$T/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	"UNODA POC Directory Manager <$LAB_MANAGER>" ed25519 sign never >"$T/gpg.out" 2>&1; then
-	notok cycle_signing_key "gpg could not make a key: $(tail -n 3 "$T/gpg.out")"
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+if ! FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <$LAB_MANAGER>"); then
+	notok cycle_signing_key "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1
 fi
-FPR=$(GNUPGHOME="$T/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null |
-	awk -F: '/^fpr/ {print $10; exit}')
 
 # conf NAME DB HOST PORT SECURITY: writes $T/NAME.conf, the store DB, SMTP
 # to HOST:PORT; every certificate checked against the lab CA only.

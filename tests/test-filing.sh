@@ -22,6 +22,8 @@ set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 PD=${POCGATED:-$top/pocgated}
 LAB=$top/tests/lab/lab.sh
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 failed=0
 ok() { echo "ok - $1"; }
 notok() {
@@ -55,19 +57,10 @@ count() { find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l; }
 seen() { find "$1/new" "$1/cur" -type f -name '*:2,*S*' 2>/dev/null | wc -l; }
 rows() { sqlite3 "$1" 'SELECT count(*) FROM inbound'; }
 
-# conf NAME EXTRA: a configuration reading INBOX, with EXTRA in imap.
+# conf NAME EXTRA: a configuration reading INBOX, with EXTRA in imap (no
+# key: nothing is signed, and nothing that arrives here is).
 conf() {
-	cat >"$T/$1.conf" <<-EOF
-	database = "$T/$1.db";
-	templates = "$top/templates";
-	manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-	signing = { fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567"; gnupghome = "$T/gnupg"; };
-	smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
-	         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-	imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
-	         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA";
-	         $2 };
-	EOF
+	lab_conf "$T/$1.conf" "$T/$1.db" 0123456789ABCDEF0123456789ABCDEF01234567 "$T/gnupg" "$2"
 	echo "$T/$1.conf"
 }
 mkdir -m 700 "$T/gnupg"

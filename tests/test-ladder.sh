@@ -159,14 +159,12 @@ fi
 . "$T/lab/lab.env"
 MAIL=$LAB_DIR/mail
 
-mkdir -m 700 "$T/gnupg"
-if ! GNUPGHOME="$T/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	"UNODA POC Directory Manager <$LAB_MANAGER>" ed25519 sign never >"$T/gpg.out" 2>&1; then
-	notok ladder_signing_key "gpg could not make a key: $(tail -n 3 "$T/gpg.out")"
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+if ! FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <$LAB_MANAGER>"); then
+	notok ladder_signing_key "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1
 fi
-FPR=$(GNUPGHOME="$T/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null |
-	awk -F: '/^fpr/ {print $10; exit}')
 
 # Each store has its own manager mailbox (every *.test address of the
 # lab logs in with the one user password), so that each daemon reads only

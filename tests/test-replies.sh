@@ -126,15 +126,9 @@ helper() { run "$PY" "$H" "$@"; }
 out() { cat "$T/out"; }
 err() { tail -n 3 "$T/err" | tr '\n' ' '; }
 
-# keygen HOME UID: a passphrase-less ed25519 key in a new GnuPG home;
-# prints its fingerprint.
-keygen() {
-	mkdir -m 700 "$1"
-	GNUPGHOME=$1 gpg --batch --quiet --passphrase '' --quick-gen-key "$2" ed25519 sign never \
-		>"$1.out" 2>&1 || return 1
-	GNUPGHOME=$1 gpg --with-colons --list-secret-keys 2>/dev/null |
-		awk -F: '/^fpr/ {print $10; exit}'
-}
+# keygen HOME UID (tests/lib.sh): a key in a new GnuPG home; its fingerprint.
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 # The manager's key signs the pings (the lab's manager is always this).
 FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <manager@pocgate.test>")
 if [ -z "$FPR" ]; then

@@ -17,6 +17,8 @@ top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 P=${POCGATE:-$top/pocgate}
 PD=${POCGATED:-$top/pocgated}
 PY=$(command -v /usr/bin/python3 || command -v python3)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 name=daemon_wakes_when_a_cycle_is_started_by_hand
 D=""
 T=$(mktemp -d /tmp/pgwake.XXXXXX) || exit 2
@@ -30,10 +32,7 @@ grows() {
 	grep -q "$2" "$1"
 }
 
-mkdir -m 700 "$T/gnupg"
-GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME=$T/gnupg gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+FPR=$(keygen "$T/gnupg")
 PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
 cat >"$T/c.conf" <<CONF
 database = "$T/p.db";

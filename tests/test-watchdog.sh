@@ -20,6 +20,8 @@ top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 P=${POCGATE:-$top/pocgate}
 PD=${POCGATED:-$top/pocgated}
 PY=$(command -v /usr/bin/python3 || command -v python3)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 failed=0
 name=watchdog_is_fed_while_signing_a_cycle
 
@@ -27,10 +29,7 @@ T=$(mktemp -d /tmp/pgwd.XXXXXX) || exit 2
 trap 'gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-mkdir -m 700 "$T/gnupg"
-GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME=$T/gnupg gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+FPR=$(keygen "$T/gnupg")
 # a port nobody listens on: submissions fail at once and stay queued
 PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
 cat >"$T/c.conf" <<EOF

@@ -22,21 +22,10 @@ chmod 755 "$D"
 trap 'sh "$top/tests/lab/lab.sh" stop "$D/lab" >/dev/null 2>&1; gpgconf --homedir "$D/gnupg" --kill all 2>/dev/null; rm -rf "$D"' EXIT
 sh "$top/tests/lab/lab.sh" start "$D/lab" >/dev/null
 . "$D/lab/lab.env"
-mkdir -m 700 "$D/gnupg"
-GNUPGHOME="$D/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
-cat >"$D/pocgate.conf" <<CONF
-database = "$D/pocgate.db";
-templates = "$top/templates";
-log_level = "warning";
-manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$D/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-CONF
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+FPR=$(keygen "$D/gnupg")
+lab_conf "$D/pocgate.conf" "$D/pocgate.db" "$FPR" "$D/gnupg" "" 'log_level = "warning";'
 python3 "$top/tests/bench/gen-directory.py" "$D/dir.csv" "$N"
 "$top/pocgate" -c "$D/pocgate.conf" directory import "$D/dir.csv" >/dev/null
 

@@ -77,10 +77,9 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 mkdir "$D/bin"
 cp "$top/pocgate" "$top/pocgated" "$D/bin/"
-mkdir -m 700 "$D/gnupg"
-GNUPGHOME="$D/gnupg" gpg --batch --quiet --passphrase '' --quick-gen-key \
-	'POC Directory Manager <manager@pocgate.test>' ed25519 sign never 2>/dev/null
-FPR=$(GNUPGHOME="$D/gnupg" gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+FPR=$(keygen "$D/gnupg")
 LABEL=$(date -u +%Y)H$(($(date -u +%-m) < 7 ? 1 : 2))
 say "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; sizes: $SIZES"
 
@@ -92,17 +91,7 @@ for N in $SIZES; do
 	mkdir "$W"
 	sh "$LAB" start "$L" >/dev/null
 	. "$L/lab.env"
-	cat >"$W/pocgate.conf" <<CONF
-database = "$W/pocgate.db";
-templates = "$top/templates";
-log_level = "warning";
-manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$D/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-CONF
+	lab_conf "$W/pocgate.conf" "$W/pocgate.db" "$FPR" "$D/gnupg" "" 'log_level = "warning";'
 	IMAP="127.0.0.1 $LAB_IMAP_PORT $LAB_CA $LAB_MANAGER $LAB_MANAGER_PASSFILE"
 
 	# 1. directory (pocgate), cycle (planted: benchmark setup)
