@@ -17,6 +17,13 @@
 #	lab's manager, every certificate checked against the lab CA only.
 #	IMAP-SETTINGS go into the imap group (e.g. 'folder = "Bulk";'); each
 #	LINE is added at the top level (e.g. 'log_level = "warning";').
+#
+#	offline_setup DIR N [LINE...]: no lab: a key in DIR/gnupg (FPR is set
+#	to its fingerprint), a configuration DIR/c.conf for the store DIR/p.db
+#	that submits to a port of 127.0.0.1 nobody listens on (messages stay
+#	queued) and reads no mailbox, with each LINE added, and a directory of
+#	N POCs (tests/bench/gen-directory.py) imported into the store with
+#	$P. Returns 1, DIR/setup.out saying why, when a step fails.
 # ENVIRONMENT
 #	top: the checkout's top directory, set by the sourcing script.
 
@@ -27,6 +34,32 @@ keygen() {
 		>"$1.out" 2>&1 || return 1
 	GNUPGHOME=$1 gpg --with-colons --list-secret-keys 2>/dev/null |
 		awk -F: '/^fpr/ {print $10; exit}'
+}
+
+offline_setup() {
+	d=$1 n=$2
+	shift 2
+	py=$(command -v /usr/bin/python3 || command -v python3)
+	if ! FPR=$(keygen "$d/gnupg") || [ -z "$FPR" ]; then
+		cp "$d/gnupg.out" "$d/setup.out"
+		return 1
+	fi
+	{
+		cat <<-EOF
+		database = "$d/p.db";
+		templates = "$top/templates";
+		manager = { name = "UNODA, POC Directory Manager"; address = "manager@pocgate.test"; };
+		signing = { fingerprint = "$FPR"; gnupghome = "$d/gnupg"; };
+		smtp = { host = "127.0.0.1"; port = $("$py" "$top/tests/lab/labtool.py" ports 127.0.0.1);
+		         security = "none"; timeout = "5s"; };
+		imap = { host = "127.0.0.1"; };
+		EOF
+		for line in "$@"; do
+			printf '%s\n' "$line"
+		done
+	} >"$d/c.conf"
+	"$py" "$top/tests/bench/gen-directory.py" "$d/dir.csv" "$n" &&
+		"$P" -c "$d/c.conf" directory import "$d/dir.csv" >"$d/setup.out" 2>&1
 }
 
 lab_conf() {

@@ -16,7 +16,6 @@ set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 P=${POCGATE:-$top/pocgate}
 PD=${POCGATED:-$top/pocgated}
-PY=$(command -v /usr/bin/python3 || command -v python3)
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 name=daemon_wakes_when_a_cycle_is_started_by_hand
@@ -32,20 +31,8 @@ grows() {
 	grep -q "$2" "$1"
 }
 
-FPR=$(keygen "$T/gnupg")
-PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
-cat >"$T/c.conf" <<CONF
-database = "$T/p.db";
-templates = "$top/templates";
-log_level = "debug";
-manager = { name = "UNODA, POC Directory Manager"; address = "manager@pocgate.test"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$T/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $PORT; security = "none"; timeout = "5s"; };
-imap = { host = "127.0.0.1"; };
-CONF
-"$PY" "$top/tests/bench/gen-directory.py" "$T/dir.csv" 30
-if [ -z "$FPR" ] || ! "$P" -c "$T/c.conf" directory import "$T/dir.csv" >"$T/import.out" 2>&1; then
-	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/import.out" 2>/dev/null)"
+if ! offline_setup "$T" 30 'log_level = "debug";'; then
+	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/setup.out" | tr '\n' ' ')"
 	exit 1
 fi
 "$PD" -c "$T/c.conf" 2>"$T/log" &

@@ -29,21 +29,9 @@ T=$(mktemp -d /tmp/pgwd.XXXXXX) || exit 2
 trap 'gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-FPR=$(keygen "$T/gnupg")
-# a port nobody listens on: submissions fail at once and stay queued
-PORT=$("$PY" "$top/tests/lab/labtool.py" ports 127.0.0.1)
-cat >"$T/c.conf" <<EOF
-database = "$T/p.db";
-templates = "$top/templates";
-manager = { name = "UNODA, POC Directory Manager"; address = "manager@pocgate.test"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$T/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $PORT; security = "none"; timeout = "5s"; };
-imap = { host = "127.0.0.1"; };
-cycle = { start = "2020-01-15 09:00"; };
-EOF
-"$PY" "$top/tests/bench/gen-directory.py" "$T/dir.csv" 600
-if [ -z "$FPR" ] || ! "$P" -c "$T/c.conf" directory import "$T/dir.csv" >"$T/import.out" 2>&1; then
-	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/import.out" 2>/dev/null)"
+# submissions fail at once (nobody listens) and stay queued
+if ! offline_setup "$T" 600 'cycle = { start = "2020-01-15 09:00"; };'; then
+	echo "not ok - $name: setting up failed: $(tail -n 3 "$T/setup.out" | tr '\n' ' ')"
 	exit 1
 fi
 "$PY" "$top/tests/daemon/notify.py" "$T/notify.sock" 2000000 "composed and signed" \
