@@ -84,7 +84,7 @@ download() {
 		# Fresh machines have no package lists yet.
 		apt-get update -qq >>"$CACHE/download.log" 2>&1 || true
 		(cd "$d" && apt-get download -q $PACKAGE) >>"$CACHE/download.log" 2>&1 ||
-			unavailable "cannot download $PACKAGE: $(grep -E '^(E|W|Err):' "$CACHE/download.log" | tail -n 2 | tr '\n' ' ')"
+			unavailable "cannot download $PACKAGE: $(grep -E '^(E|W|Err):' "$CACHE/download.log" | tail -n 1)"
 	fi
 	find "$d" -maxdepth 1 -name "${PACKAGE}_*.deb" | head -n 1
 }
