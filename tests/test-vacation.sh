@@ -18,7 +18,9 @@
 #	    signed body, envelope sender the manager), and this copy is
 #	    answered: for each language, the reply comes from the POC with the
 #	    subject and text in that language, and "pocgate classify" calls it
-#	    auto-reply (never reply);
+#	    auto-reply (never reply), even without its Auto-Submitted,
+#	    Precedence and X-Auto-Response-Suppress fields (some responders
+#	    set none): its words alone must tell;
 #	  - pocgated --once reads the six replies from the manager's mailbox:
 #	    each POC is auto-replied, the reply recorded as auto-reply, nothing
 #	    confirmed.
@@ -203,6 +205,16 @@ while read -r lang addr; do
 	case $verdict in
 	auto-reply*) ok "$name ($what)" ;;
 	*) notok "$name" "pocgate classify says '$verdict' $(err) for $f ($what)" ;;
+	esac
+	# Some responders mark nothing: the words alone must still tell.
+	name=vacation_${lang}_reply_stripped_of_its_auto_reply_fields_classifies_auto_reply
+	# shellcheck disable=SC2016 # sed addresses, not shell variables
+	sed -e '/^$/,$b' -e '/^Auto-Submitted:/d' -e '/^Precedence:/d' \
+		-e '/^X-Auto-Response-Suppress:/d' "$f" >"$T/stripped-$lang.eml"
+	verdict=$("$P" classify --format tsv "$T/stripped-$lang.eml" 2>"$T/err" | cut -f 2-)
+	case $verdict in
+	auto-reply*) ok "$name (${verdict#*	})" ;;
+	*) notok "$name" "pocgate classify says '$verdict' $(err) for $f without those fields" ;;
 	esac
 done <"$T/vac.list"
 
