@@ -92,9 +92,14 @@ download() {
 do_fetch() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
 	command -v dpkg-deb >/dev/null || unavailable "dpkg-deb is missing: not a Debian system"
+	mkdir -p "$CACHE"
+	# Two labs starting at once: one downloads, the other waits for it.
+	if command -v flock >/dev/null; then
+		exec 9>"$CACHE/lock"
+		flock 9
+	fi
 	if [ ! -x "$BIN" ]; then
 		command -v apt-get >/dev/null || unavailable "apt-get is missing: not a Debian system"
-		mkdir -p "$CACHE"
 		deb=$(download)
 		[ -n "$deb" ] || unavailable "apt-get download left no $PACKAGE package in $CACHE/deb"
 		rm -rf "$ROOT.tmp"
@@ -104,6 +109,7 @@ do_fetch() {
 		mv "$ROOT.tmp" "$ROOT"
 	fi
 	[ -x "$BIN" ] || die "no $BIN in the package"
+	exec 9>&-
 	missing=$(ldd "$BIN" 2>&1 | awk '/not found/ { printf " %s", $1 }')
 	[ -z "$missing" ] || unavailable "libraries Exim needs are missing:$missing (tests/deps.sh test installs them)"
 }
