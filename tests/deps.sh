@@ -10,6 +10,10 @@
 #	apt-get runs, a policy-rc.d keeps the packages' own system services from
 #	starting: the mail lab runs private instances on its own ports.
 #	Without root, prints the missing packages and fails.
+#	Exim conflicts with Postfix as a package: tests/lab/exim.sh downloads
+#	its package and unpacks it without installing it; TEST installs the
+#	libraries its binary links (libidn12, libgnutls-dane0, libnsl2,
+#	libdb5.3, libpcre2-8-0) and adduser, for its system user.
 # DIAGNOSTICS
 #	Exit 0 when everything is installed afterwards, 69 (EX_UNAVAILABLE) otherwise.
 set -eu
@@ -18,7 +22,8 @@ BUILD="gcc make pkg-config libetpan-dev libgpgme-dev libconfig-dev libsqlite3-de
  libgnutls28-dev libjansson-dev libsystemd-dev iso-codes"
 TEST="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve libsisimai-perl python3-flufl.bounce
  swaks libnet-ssleay-perl libsasl2-modules sasl2-bin gnupg python3 sqlite3 openssl
- ca-certificates mutt s-nail tmux procps time clang libclang-rt-14-dev"
+ ca-certificates mutt s-nail tmux procps time clang libclang-rt-14-dev
+ libidn12 libgnutls-dane0 libnsl2 libdb5.3 libpcre2-8-0 adduser"
 
 case "${1:-all}" in
 build) want=$BUILD ;;

@@ -13,6 +13,10 @@ as pocgate renders them (first language, then English).
 Bodies and RFC 2047 subjects are encoded with Python's codecs into the
 charset each case names. Output is deterministic: no clock, no randomness
 without a fixed seed.
+
+The lab-*.eml messages are not made here: real Postfix, Exim and Dovecot
+produced them in the mail lab (tests/lab/capture.sh captures them again).
+This script only labels them, from LAB, and leaves them as they are.
 """
 import base64
 import codecs
@@ -27,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 OUT = sys.argv[1] if len(sys.argv) > 1 else HERE
 SOURCE = "written for pocgate tests"
+LAB_SOURCE = "produced by the pocgate mail lab"
 
 MANAGER = "UNODA, POC Directory Manager"
 MGR = "poc-directory@pocgate.test"
@@ -1793,12 +1798,50 @@ FOUND = {
 }
 
 
+# Messages the mail lab produced, as tests/lab/capture.sh captured them from
+# the manager's mailbox: its Postfix's and Exim's reports on the pings of a
+# real cycle, and Dovecot Sieve vacation replies in the six UN languages to a
+# ping sent again without Auto-Submitted (tests/test-mta.sh and
+# tests/test-vacation.sh say how each is made).
+EXIM = "Exim 4.96 'Mail delivery failed: returning message to sender', X-Failed-Recipients, " \
+    "a delivery-status part with only Status 5.0.0: the reason is in Exim's own text"
+LAB = {
+    "lab-postfix-unknown-user":
+        ("bounce-hard", "Postfix 3.7 DSN: Dovecot LMTP refused the user after Postfix accepted the ping, "
+         "550 5.1.1 User doesn't exist, Status 5.1.1"),
+    "lab-postfix-unknown-domain":
+        ("bounce-hard", "Postfix 3.7 DSN for a domain DNS says does not exist (.invalid): Status 5.4.4, "
+         "Host or domain name not found"),
+    "lab-postfix-mailbox-full":
+        ("bounce-soft", "Postfix 3.7 DSN: Dovecot quota, 552 5.2.2 Quota exceeded (mailbox for user is full), "
+         "Action failed: full mailbox is soft whatever the class"),
+    "lab-postfix-delay-warning":
+        ("bounce-soft", "Postfix 3.7 'Delayed Mail (still being retried)': server refusing connections, "
+         "Action delayed, Status 4.4.1"),
+    "lab-exim-unknown-user":
+        ("bounce-hard", EXIM + " 'Unknown user' (routing failed after Exim accepted the ping)"),
+    "lab-exim-unknown-domain":
+        ("bounce-hard", EXIM + " 'Unrouteable address' (DNS: no such domain, .invalid)"),
+    "lab-exim-mailbox-full":
+        ("bounce-soft", EXIM + " 'LMTP error after BDAT ... 552 5.2.2 Quota exceeded': full mailbox is soft "
+         "although Exim calls it a permanent error"),
+    "lab-exim-delay-warning":
+        ("bounce-soft", "Exim 4.96 'Warning: message ... delayed 0 minutes': server refusing connections, "
+         "Action delayed, Status 4.0.0, the ping's headers returned"),
+}
+for _lang, _name in (("ar", "Arabic"), ("zh", "Chinese"), ("en", "English"), ("fr", "French"),
+                     ("ru", "Russian"), ("es", "Spanish")):
+    LAB["lab-vacation-" + _lang] = (
+        "auto-reply", "Dovecot Pigeonhole Sieve vacation in %s (subject and text), "
+        "Auto-Submitted: auto-replied (vacation), In-Reply-To the ping, envelope sender <>" % _name)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        if f.endswith(".eml") and not f.startswith("fuzz-"):
+        if f.endswith(".eml") and not f.startswith(("fuzz-", "lab-")):
             os.unlink(os.path.join(OUT, f))
-    for name, (label, note) in FOUND.items():
+    for name, (label, note) in list(FOUND.items()) + list(LAB.items()):
         if os.path.exists(os.path.join(HERE, name + ".eml")):
             if OUT != HERE:
                 with open(os.path.join(HERE, name + ".eml"), "rb") as f:
@@ -1816,7 +1859,8 @@ def main():
         f.write("file\texpected\tsource\tnote\n")
         for n, label, note in sorted(labels):
             assert "\t" not in note and "\n" not in note
-            f.write("%s\t%s\t%s\t%s\n" % (n, label, SOURCE, note))
+            f.write("%s\t%s\t%s\t%s\n" % (n, label, LAB_SOURCE if n.startswith("lab-") else SOURCE,
+                                            note))
     counts = {}
     for _, label, _ in labels:
         counts[label] = counts.get(label, 0) + 1

@@ -36,8 +36,20 @@
 #	  - bounce.test addresses do not exist: Postfix accepts them, Dovecot's
 #	    LMTP refuses them (550 5.1.1), Postfix returns an RFC 3464 DSN to the
 #	    sender at once (it carries "Auto-Submitted: auto-replied" too);
-#	  - anything outside *.test fails at once (no external network).
+#	  - every mailbox named full@ (full@full.test) has a quota of one byte:
+#	    LMTP refuses each message (552 5.2.2 Quota exceeded), Postfix
+#	    returns a DSN at once;
+#	  - deferred.test's server is down: Postfix keeps its mail in the queue
+#	    and retries every few seconds; with LAB_DELAY_WARNING_TIME set, it
+#	    sends the sender a delay warning (an RFC 3464 "delayed" report);
+#	  - exim.test's server is the lab's Exim, when tests/lab/exim.sh runs
+#	    it (else its mail waits in the queue);
+#	  - *.invalid domains are looked up in DNS, which says they do not exist
+#	    (RFC 6761): Postfix returns a DSN at once (5.4.4 Host or domain name
+#	    not found);
+#	  - anything else outside *.test fails at once (no external network).
 #	Mail from Sieve vacations goes through the lab's inbound SMTP port.
+#	Dovecot's LMTP also listens on TCP, for the lab's Exim.
 #	Authentication failures are answered without delay or penalty.
 #	start waits until every listener greets (TLS ones with the certificate
 #	verified), writes DIR/lab.env and exits 0, in about 1 s (2-3 s when
@@ -49,7 +61,8 @@
 #	stop: stops both servers by the PIDs in their pid files, each as a
 #	process group (both masters lead their own): SIGTERM, SIGKILL after 10 s;
 #	returns once no process of either group is left (about 1.5-2 s). Never
-#	looks processes up by name. Stopping a stopped lab succeeds.
+#	looks processes up by name. Stopping a stopped lab succeeds. The lab's
+#	Exim, if tests/lab/exim.sh started one, is stopped first.
 #
 #	status: says whether each server runs; exit 0 only if both do.
 #
@@ -70,10 +83,18 @@
 #	and LAB_IMAP_ALT_PORT; LAB_CA, LAB_CA_KEY (to sign more certificates),
 #	LAB_SERVER_CERT, LAB_WRONGNAME_CERT, LAB_UNTRUSTED_CERT; LAB_MANAGER,
 #	LAB_MANAGER_PASSFILE, LAB_USER_PASSFILE, LAB_BOUNCE_DOMAIN;
+#	LAB_DEFERRED_DOMAIN, LAB_EXIM_DOMAIN; LAB_LMTP_PORT (Dovecot's LMTP
+#	over TCP), LAB_EXIM_PORT (where the lab's Exim listens, when it runs),
+#	LAB_DEAD_HOST and LAB_DEAD_PORT (where nothing listens: deferred.test's
+#	server), LAB_DELAY_WARNING_TIME;
 #	LAB_MAILDIR_PATTERN (DIR/mail/%d/%n/Maildir, %d domain and %n local
 #	part in lower case); LAB_POSTFIX_CONFIG, LAB_POSTFIX_LOG,
 #	LAB_DOVECOT_CONFIG, LAB_DOVECOT_LOG, LAB_DOVECOT_INSTANCE;
 #	LAB_POSTFIX_PID, LAB_DOVECOT_PID.
+#
+#	LAB_DELAY_WARNING_TIME, when lab.sh start runs: Postfix's
+#	delay_warning_time (default 0: no warnings; e.g. 2s), and so the
+#	lab's Exim's delay_warning.
 # FILES
 #	tests/lab/*.in, the configuration templates; tests/lab/labtool.py, free
 #	ports and readiness checks. In DIR: pf/ (Postfix configuration), pq/
@@ -86,6 +107,14 @@ set -eu
 LAB_SRC=$(cd "$(dirname "$0")" && pwd)
 MANAGER=manager@pocgate.test
 BOUNCE_DOMAIN=bounce.test
+# Mail to this domain waits in Postfix's queue: its server is down.
+DEFERRED_DOMAIN=deferred.test
+# Where nothing listens (the port is chosen at start): connection refused.
+# Not 127.0.0.1, so that Exim's retry data for this host never delays its
+# mail to the lab's Postfix.
+DEAD_HOST=127.0.0.3
+# The lab's Exim (tests/lab/exim.sh) is this domain's server.
+EXIM_DOMAIN=exim.test
 # Dovecot stores mail as this system user (uid 8 on every Debian).
 MAIL_USER=mail
 # The system python3 starts in 20 ms; a pyenv shim first on PATH takes 0.5 s.
@@ -107,6 +136,11 @@ lab_dir() {
 	(cd "$1" && pwd -P)
 }
 
+# re TEXT: TEXT as a literal in a Postfix regexp table.
+re() {
+	printf '%s' "$1" | sed 's/[.]/\\./g'
+}
+
 # render TEMPLATE OUT: copy a template, replacing the @NAME@ markers.
 render() {
 	sed -e "s|@DIR@|$dir|g" -e "s|@INSTANCE@|$instance|g" \
@@ -119,6 +153,8 @@ render() {
 		-e "s|@UNTRUSTED_PORT@|$untrusted_port|g" \
 		-e "s|@IMAP_PORT@|$imap_port|g" -e "s|@IMAPS_PORT@|$imaps_port|g" \
 		-e "s|@IMAP_ALT_PORT@|$imap_alt_port|g" \
+		-e "s|@LMTP_PORT@|$lmtp_port|g" \
+		-e "s|@DELAY_WARNING_TIME@|$delay_warning_time|g" \
 		"$LAB_SRC/$1" >"$2"
 }
 
@@ -301,6 +337,13 @@ write_env() {
 	LAB_MANAGER_PASSFILE=$dir/manager.pass
 	LAB_USER_PASSFILE=$dir/user.pass
 	LAB_BOUNCE_DOMAIN=$BOUNCE_DOMAIN
+	LAB_DEFERRED_DOMAIN=$DEFERRED_DOMAIN
+	LAB_EXIM_DOMAIN=$EXIM_DOMAIN
+	LAB_LMTP_PORT=$lmtp_port
+	LAB_EXIM_PORT=$exim_port
+	LAB_DEAD_HOST=$DEAD_HOST
+	LAB_DEAD_PORT=$dead_port
+	LAB_DELAY_WARNING_TIME=$delay_warning_time
 	LAB_MAILDIR_PATTERN=$dir/mail/%d/%n/Maildir
 	LAB_POSTFIX_CONFIG=$dir/pf
 	LAB_POSTFIX_LOG=$dir/log/postfix.log
@@ -316,12 +359,28 @@ write_env() {
 # start_servers: configure both servers on fresh random ports and start them.
 # Fails (after stopping them) when either does not come up.
 start_servers() {
-	# shellcheck disable=SC2046 # eight port numbers, split on purpose
+	# shellcheck disable=SC2046 # eleven port numbers, split on purpose
 	set -- $("$PY" "$LAB_SRC/labtool.py" ports 127.0.0.1 127.0.0.1 127.0.0.1 \
-		127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.2)
-	[ $# = 8 ] || return 1
+		127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.2 127.0.0.1 \
+		127.0.0.1 $DEAD_HOST)
+	[ $# = 11 ] || return 1
 	smtp_port=$1 submission_port=$2 submissions_port=$3 wrongname_port=$4
 	untrusted_port=$5 imap_port=$6 imaps_port=$7 imap_alt_port=$8
+	lmtp_port=$9 exim_port=${10} dead_port=${11}
+
+	# The routes, first match wins (Postfix looks up the whole address,
+	# then the domain): deferred.test's server is down (a
+	# port where nothing listens: connection refused, the mail waits in
+	# the queue); exim.test's is the lab's Exim (tests/lab/exim.sh); every
+	# other *.test domain is Dovecot's LMTP; *.invalid domains are looked
+	# up in DNS like any domain on the Internet, and DNS says they do not
+	# exist (RFC 6761).
+	{
+		echo "/(^|@)$(re "$DEFERRED_DOMAIN")\$/ smtp:[$DEAD_HOST]:$dead_port"
+		echo "/(^|@)$(re "$EXIM_DOMAIN")\$/ smtp:[127.0.0.1]:$exim_port"
+		echo "/\\.test\$/ lmtp:unix:$dir/dv/run/lmtp"
+		echo "/\\.invalid\$/ smtp:"
+	} >"$dir/pf/transport"
 
 	render dovecot.conf.in "$dir/dv/dovecot.conf"
 	render postfix-main.cf.in "$dir/pf/main.cf"
@@ -354,6 +413,11 @@ do_start() {
 	[ "$(id -u)" = 0 ] || die "must run as root (Postfix and Dovecot change users)"
 	case $1 in /*) dir=$1 ;; *) dir=$(pwd -P)/$1 ;; esac
 	[ ${#dir} -le 70 ] || die "path too long for Dovecot's sockets (max 70): $dir"
+	delay_warning_time=${LAB_DELAY_WARNING_TIME:-0}
+	case $delay_warning_time in
+	[0-9] | [0-9][0-9] | [0-9][smhdw] | [0-9][0-9][smhdw]) ;;
+	*) die "LAB_DELAY_WARNING_TIME must be like 0, 2s or 4h: $delay_warning_time" ;;
+	esac
 	# The path goes unquoted into lab.env and into Postfix's and Dovecot's
 	# configurations.
 	case $dir in *[!A-Za-z0-9._/-]*) die "DIR may hold only letters, digits and . _ - /: $dir" ;; esac
@@ -380,9 +444,8 @@ do_start() {
 	chown postfix "$dir/pd"
 	chmod 0700 "$dir/pd"
 	chown $MAIL_USER:$MAIL_USER "$dir/mail"
-	# Postfix relays every *.test domain and hands it to Dovecot's LMTP.
+	# Postfix relays every *.test domain (start_servers writes the routes).
 	echo '/\.test$/ OK' >"$dir/pf/relay_domains"
-	echo "/\\.test\$/ lmtp:unix:$dir/dv/run/lmtp" >"$dir/pf/transport"
 
 	umask 077
 	[ -s "$dir/manager.pass" ] || openssl rand -hex 12 >"$dir/manager.pass"
@@ -482,7 +545,12 @@ stop)
 	[ $# = 1 ] || usage
 	[ -d "$1" ] || exit 0
 	dir=$(lab_dir "$1")
-	do_stop
+	# The lab's Exim first, if tests/lab/exim.sh started one: it delivers
+	# to this Postfix and Dovecot.
+	rc=0
+	if [ -e "$dir/ex/exim.pid" ]; then sh "$LAB_SRC/exim.sh" stop "$dir" || rc=1; fi
+	do_stop || rc=1
+	exit $rc
 	;;
 status) [ $# = 1 ] || usage; do_status "$1" ;;
 vacation) [ $# = 4 ] || [ $# = 5 ] || usage; do_vacation "$@" ;;
