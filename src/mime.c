@@ -15,7 +15,7 @@
  *
  *	The tree is walked depth first, at most MIME_MAX_DEPTH deep and
  *	MIME_MAX_PARTS parts: text/plain parts are decoded (transfer encoding,
- *	then charset to UTF-8 with libetpan's charconv) into the text; text/html
+ *	then charset to UTF-8 through iconv converters kept open) into the text; text/html
  *	only when there is no plain text, with tags dropped; message/delivery-
  *	status fills the DSN fields; message/rfc822 and text/rfc822-headers
  *	give the returned message's Message-ID and reference; multipart/signed
@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <libetpan/libetpan.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -118,6 +119,48 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 		sb_add(out, buf, (size_t)(o - buf));
 	}
 	return 0;
+}
+
+/*
+ * libetpan decodes encoded words (RFC 2047) with charconv(), which opens an
+ * iconv converter for every word, even the plain words between them: with
+ * glibc, a dlopen() and dlclose() of the charset's module each time. Its
+ * extended_charconv hook sends those conversions through the converters
+ * kept open above, with charconv()'s own rules: a byte the charset lacks
+ * becomes '?', a character cut at the end ends the text.
+ */
+static int etpan_charconv(const char *tocode, const char *fromcode, const char *str,
+			  size_t length, char *result, size_t *result_len)
+{
+	iconv_t cd = cd_get(tocode, fromcode);
+	char *in = (char *)str, *out = result;
+	size_t inleft = length, outleft = *result_len;
+
+	if (cd == (iconv_t)-1)
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET; /* libetpan tries iconv itself */
+	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
+	while (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno == EILSEQ &&
+	       inleft && outleft) {
+		*out++ = '?';
+		outleft--;
+		in++;
+		inleft--;
+	}
+	*result_len = (size_t)(out - result);
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
+static void etpan_charconv_install(void)
+{
+	extended_charconv = etpan_charconv;
+}
+
+/* Installs the hook once per process, before libetpan's first conversion. */
+static void charconv_hook(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, etpan_charconv_install);
 }
 
 /* ---- small helpers ---- */
@@ -205,6 +248,7 @@ void mime_decode_header(const char *value, struct strbuf *out)
 	size_t idx = 0;
 	char *dec = NULL;
 
+	charconv_hook();
 	if (strstr(value, "=?") &&
 	    mailmime_encoded_phrase_parse("iso-8859-1", value, strlen(value), &idx, "utf-8", &dec) ==
 		    MAILIMF_NO_ERROR &&
@@ -780,6 +824,7 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	struct walk w;
 	size_t idx = 0, body, skip;
 
+	charconv_hook();
 	memset(m, 0, sizeof(*m));
 	sb_init(&m->text, 0);
 	sb_init(&m->charsets, 0);

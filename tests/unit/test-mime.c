@@ -104,6 +104,37 @@ static void rfc2047_subjects_are_decoded_to_utf8(void)
 	}
 }
 
+/* libetpan's rules for encoded words, whoever converts: a byte the charset
+ * lacks is '?', plain 8-bit words beside encoded ones are Latin-1, and a
+ * converter used before starts afresh (no shift state carried over). */
+static void encoded_words_keep_libetpans_conversion_rules(void)
+{
+	static const struct {
+		const char *encoded, *want;
+	} t[] = {
+	    {"=?UTF-8?Q?a=FFb?=", "a?b"},
+	    {"=?Shift_JIS?B?gqCC?=", "あ"},
+	    {"=?utf-8?q?x?= caf\xe9", "x café"},
+	    {"=?ISO-2022-JP?B?GyRCJCIbKEI=?= =?ISO-2022-JP?B?GyRCJCQ=?= =?ISO-2022-JP?B?YQ==?=",
+	     "あいa"},
+	};
+
+	for (int round = 0; round < 2; round++) /* the second with converters open */
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			struct strbuf raw = STRBUF_INIT;
+			struct mime_msg m;
+			sb_addf(&raw, "From: a@b.example\nSubject: %s\n\nx\n", t[i].encoded);
+			parse(raw.buf, &m);
+			if (!m.subject || strcmp(m.subject, t[i].want) != 0) {
+				printf("#   %s: subject is \"%s\", expected \"%s\"\n", t[i].encoded,
+				       m.subject ? m.subject : "(null)", t[i].want);
+				test_failed_now = 1;
+			}
+			mime_release(&m);
+			sb_release(&raw);
+		}
+}
+
 static void from_address_is_lower_cased_and_its_name_decoded(void)
 {
 	struct mime_msg m;
@@ -711,6 +742,7 @@ static void never_crashes_and_always_gives_utf8(void)
 int main(void)
 {
 	RUN(rfc2047_subjects_are_decoded_to_utf8);
+	RUN(encoded_words_keep_libetpans_conversion_rules);
 	RUN(from_address_is_lower_cased_and_its_name_decoded);
 	RUN(missing_from_is_read_without_a_sender);
 	RUN(folded_header_fields_are_unfolded);
