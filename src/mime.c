@@ -218,26 +218,32 @@ static void set_reason(struct mime_msg *m, const char *why)
 	}
 }
 
-/* A copy of data with every line end as CRLF. */
+/* A copy of data with every line end (LF, CR LF or a bare CR) as CRLF:
+ * the text between line ends is found with memchr() and copied whole. */
 static void to_crlf(const char *data, size_t len, struct strbuf *out)
 {
+	const char *p = data, *end = data + len, *nl = NULL, *cr = NULL;
 	char *w;
 
 	sb_grow(out, xsize_add(len, len)); /* at worst every byte a line end */
 	w = out->buf + out->len;
-	for (size_t i = 0; i < len; i++) {
-		char c = data[i];
-		if (c == '\r') {
-			*w++ = '\r';
-			*w++ = '\n';
-			if (i + 1 < len && data[i + 1] == '\n')
-				i++;
-		} else if (c == '\n') {
-			*w++ = '\r';
-			*w++ = '\n';
-		} else {
-			*w++ = c;
-		}
+	while (p < end) {
+		/* the next LF and CR, each searched for again only once passed */
+		if ((!nl || nl < p) && !(nl = memchr(p, '\n', (size_t)(end - p))))
+			nl = end;
+		if ((!cr || cr < p) && !(cr = memchr(p, '\r', (size_t)(end - p))))
+			cr = end;
+		const char *stop = cr < nl ? cr : nl;
+
+		memcpy(w, p, (size_t)(stop - p));
+		w += stop - p;
+		if (stop == end)
+			break;
+		*w++ = '\r';
+		*w++ = '\n';
+		p = stop + 1; /* past the line end: LF, CR, or CR LF */
+		if (*stop == '\r' && p < end && *p == '\n')
+			p++;
 	}
 	out->len = (size_t)(w - out->buf);
 	out->buf[out->len] = '\0';

@@ -404,6 +404,32 @@ static void line_ends_lf_crlf_and_bare_cr_parse_alike(void)
 	}
 }
 
+/* Every line end is one line break, whatever mix a message has: CR CR LF is
+ * two, LF CR is two, and a CR or LF at the very end is one. */
+static void mixed_line_ends_are_one_break_each(void)
+{
+	static const struct {
+		const char *body, *want;
+	} t[] = {
+	    {"a\r\nb\nc\rd", "a\nb\nc\nd"},
+	    {"a\r\r\nb", "a\n\nb"},
+	    {"a\n\rb", "a\n\nb"},
+	    {"a\rb\rc\r", "a\nb\nc\n"},
+	    {"a\n", "a\n"},
+	    {"\r\r\ra", "\n\n\na"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct strbuf raw = STRBUF_INIT;
+		struct mime_msg m;
+		sb_addf(&raw, "From: a@b.example\nSubject: s\n\n%s", t[i].body);
+		parse(raw.buf, &m);
+		CHECK_STR(m.text.buf, t[i].want);
+		mime_release(&m);
+		sb_release(&raw);
+	}
+}
+
 static void mbox_from_line_is_skipped(void)
 {
 	struct mime_msg m;
@@ -758,6 +784,7 @@ int main(void)
 	RUN(html_is_left_out_when_there_is_plain_text);
 	RUN(attachments_are_not_text);
 	RUN(line_ends_lf_crlf_and_bare_cr_parse_alike);
+	RUN(mixed_line_ends_are_one_break_each);
 	RUN(mbox_from_line_is_skipped);
 	RUN(dsn_fields_are_read_from_the_delivery_status_part);
 	RUN(first_recipient_block_of_a_dsn_decides);
