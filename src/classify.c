@@ -135,7 +135,19 @@ static char *lower(const char *s)
 
 	while (*p) {
 		unsigned c = *p;
-		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (c < 0x80) { /* most text: no decoding, and tolower() as in any locale */
+			p++;
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				space = 1;
+				continue;
+			}
+			if (space && w > l)
+				*w++ = ' ';
+			space = 0;
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+			continue;
+		}
+		size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 		for (size_t i = 1; i < n; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				n = 1; /* mime.c hands valid UTF-8; stay safe anyway */
@@ -156,7 +168,7 @@ static char *lower(const char *s)
 		if (n == 1 || lc == c) {
 			memcpy(w, p - n, n);
 			w += n;
-			if (n == 1)
+			if (n == 1) /* a stray byte, lowered as if Latin-1 */
 				w[-1] = (char)lc;
 		} else {
 			w = put_cp(w, lc);
@@ -164,6 +176,15 @@ static char *lower(const char *s)
 	}
 	*w = '\0';
 	return l;
+}
+
+/* lower(s), made on the first call and kept in *cache (owned by the caller):
+ * most messages never need their whole text lower-cased. */
+static const char *lowered(char **cache, const char *s)
+{
+	if (!*cache)
+		*cache = lower(s);
+	return *cache;
 }
 
 /* The first needle found in hay, or NULL. */
@@ -376,7 +397,9 @@ static int rule_dsn(const struct mime_msg *m, struct classification *c)
 		sb_addf(&c->reason, "RFC 3464 report, Action: %s (a success notice)", action);
 		return 1;
 	}
-	sb_addf(&words, "%s\n%s", m->dsn.diagnostic ? m->dsn.diagnostic : "", m->text.buf);
+	sb_addstr(&words, m->dsn.diagnostic ? m->dsn.diagnostic : "");
+	sb_addch(&words, '\n');
+	sb_add(&words, m->text.buf, m->text.len);
 	text = lower(words.buf);
 	sb_addf(&intro, "RFC 3464 report, Action: %s, Status: %s", *action ? action : "?",
 		*status ? status : "?");
@@ -416,10 +439,10 @@ static int rule_json_bounce(const struct mime_msg *m, struct classification *c)
 static int rule_bounce(const struct mime_msg *m, struct classification *c)
 {
 	char *from = lower(m->from), *name = lower(m->from_name), *subj = lower(m->subject);
-	char *text = lower(m->text.buf);
+	char *text = NULL; /* the text, lower-cased only when a rule reads it */
 	const char *sender = find_any(from, bounce_senders);
 	const char *subject = find_any(subj, bounce_subjects);
-	const char *words = find_any(text, bounce_text);
+	const char *words = NULL;
 	int null_sender = (m->return_path && !*m->return_path) || (m->from && !*m->from);
 	struct strbuf intro = STRBUF_INIT;
 	int rc = 0;
@@ -432,13 +455,13 @@ static int rule_bounce(const struct mime_msg *m, struct classification *c)
 		sb_addf(&intro, "non-standard bounce from '%s'", m->from_name && !sender ? m->from_name : m->from);
 	else if (m->x_failed_recipients)
 		sb_addf(&intro, "non-standard bounce, X-Failed-Recipients: %s", m->x_failed_recipients);
-	else if (subject && (null_sender || words))
+	else if (subject && (null_sender || (words = find_any(lowered(&text, m->text.buf), bounce_text))))
 		sb_addf(&intro, "non-standard bounce, subject '%s'", m->subject);
-	else if (null_sender && words)
+	else if (null_sender && (words = find_any(lowered(&text, m->text.buf), bounce_text)))
 		sb_addf(&intro, "non-standard bounce from the null sender, text says '%s'", words);
 	else
 		goto out;
-	bounce_severity(c, "bounce", text, 0, intro.buf);
+	bounce_severity(c, "bounce", lowered(&text, m->text.buf), 0, intro.buf);
 	rc = 1;
 out:
 	sb_release(&intro);

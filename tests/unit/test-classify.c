@@ -315,6 +315,21 @@ static void bounce_words_in_a_persons_subject_do_not_make_a_bounce(void)
 	       .subject = "Re: undeliverable mail last week?", .text = "Received, thanks.\n");
 }
 
+/* A bounce's own words are found in any case and across a wrapped line,
+ * Cyrillic capitals included, once the subject or the null sender hints at
+ * a report. */
+static void bounce_words_are_found_in_capitals_and_across_lines(void)
+{
+	EXPECT(VERDICT_BOUNCE_HARD, .from = "relay@mx.example", .return_path = "relay@mx.example",
+	       .subject = "Undeliverable: ping", .text = "Your message COULD NOT\n  BE DELIVERED:\n550 User unknown\n");
+	EXPECT(VERDICT_BOUNCE_HARD, .from = "relay@mx.example", .return_path = "",
+	       .subject = "Notice", .text = "Message\tCould Not Be\r\nDelivered.\n550 5.1.1 USER UNKNOWN\n");
+	EXPECT(VERDICT_BOUNCE_SOFT, .from = "relay@mx.example", .return_path = "",
+	       .subject = "Уведомление", .text = "Сообщение НЕ ДОСТАВЛЕНО адресату.\n");
+	EXPECT(VERDICT_REPLY, .from = PERSON, .return_path = "",
+	       .subject = "Re: ping", .text = "Received, thanks.\n");
+}
+
 static void json_bounce_notification_uses_its_bounce_type(void)
 {
 	EXPECT(
@@ -689,6 +704,7 @@ int main(void)
 	RUN(x_failed_recipients_alone_marks_a_bounce);
 	RUN(null_sender_with_a_bounce_subject_is_a_bounce);
 	RUN(bounce_words_in_a_persons_subject_do_not_make_a_bounce);
+	RUN(bounce_words_are_found_in_capitals_and_across_lines);
 	RUN(json_bounce_notification_uses_its_bounce_type);
 	RUN(auto_submitted_other_than_no_is_an_auto_reply);
 	RUN(auto_submitted_no_is_not_an_auto_reply);
