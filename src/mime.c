@@ -801,6 +801,52 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 	}
 }
 
+/*
+ * The top header block as libetpan's MIME parser needs it, into out: only
+ * the MIME fields (Content-*, MIME-Version), as written, then the empty
+ * line. libetpan parses every field of a message's header (From, To,
+ * Date... with their grammars, Received and DKIM-Signature byte by byte):
+ * a third of its work on a message, for fields pocgate reads with
+ * headers_scan(); its MIME parse reads only the MIME fields.
+ * Only for a plain block (hdr, len: from its first line through the empty
+ * line): every field's name is printable ASCII with the colon right after
+ * it. libetpan reads every field of such a block, up to the empty line, so
+ * it finds the same MIME fields and the same body. Returns -1 for any
+ * other block, which libetpan then gets as it is.
+ */
+static int mime_fields_only(const char *hdr, size_t len, struct strbuf *out)
+{
+	size_t i = 0;
+	int keep = 0;
+
+	while (i < len) { /* lines end with CR LF: see to_crlf() */
+		const char *lf = memchr(hdr + i, '\n', len - i);
+		size_t next = lf ? (size_t)(lf - hdr) + 1 : len, k = i;
+
+		if (next - i == 2 && hdr[i] == '\r') { /* the empty line */
+			if (next != len)
+				return -1;
+			sb_add(out, "\r\n", 2);
+			return 0;
+		}
+		if (hdr[i] == ' ' || hdr[i] == '\t') { /* a folded line of the field */
+			if (i == 0)
+				return -1;
+		} else {
+			while (k < next && hdr[k] >= 33 && hdr[k] <= 126 && hdr[k] != ':')
+				k++;
+			if (k == i || hdr[k] != ':')
+				return -1;
+			keep = (k - i > 8 && strncasecmp(hdr + i, "Content-", 8) == 0) ||
+			       (k - i == 12 && strncasecmp(hdr + i, "MIME-Version", 12) == 0);
+		}
+		if (keep)
+			sb_add(out, hdr + i, next - i);
+		i = next;
+	}
+	return -1;
+}
+
 /* Lines before the header block that are not header lines: blank lines
  * and an mbox "From " separator. */
 static size_t leading_junk(const char *b, size_t len)
@@ -825,6 +871,9 @@ static size_t leading_junk(const char *b, size_t len)
 void mime_parse(const char *data, size_t len, struct mime_msg *m)
 {
 	struct strbuf crlf = STRBUF_INIT;
+	struct strbuf mime = STRBUF_INIT; /* the message for libetpan, when shortened */
+	const char *mime_in;		  /* what libetpan parses: borrowed */
+	size_t mime_len;
 	struct hblock h;
 	struct mailmime *root = NULL;
 	struct walk w;
@@ -849,6 +898,8 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	to_crlf(data, len, &crlf);
 	skip = leading_junk(crlf.buf, crlf.len);
 	body = skip + headers_scan(crlf.buf + skip, crlf.len - skip, &h);
+	mime_in = crlf.buf + skip;
+	mime_len = crlf.len - skip;
 	if (h.n == 0) {
 		set_reason(m, "no header fields");
 		sb_release(&h.text);
@@ -875,7 +926,12 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	}
 	sb_release(&h.text);
 
-	if (mailmime_parse(crlf.buf + skip, crlf.len - skip, &idx, &root) != MAILIMF_NO_ERROR || !root) {
+	if (h.ended && mime_fields_only(crlf.buf + skip, body - skip, &mime) == 0) {
+		sb_add(&mime, crlf.buf + body, crlf.len - body);
+		mime_in = mime.buf;
+		mime_len = mime.len;
+	}
+	if (mailmime_parse(mime_in, mime_len, &idx, &root) != MAILIMF_NO_ERROR || !root) {
 		set_reason(m, "the MIME structure cannot be parsed");
 		add_utf8(&m->text, crlf.buf + body, crlf.len - body < MIME_MAX_TEXT ? crlf.len - body : MIME_MAX_TEXT);
 		goto out;
@@ -890,6 +946,7 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 out:
 	if (root)
 		mailmime_free(root);
+	sb_release(&mime);
 	sb_release(&crlf);
 	sb_release(&w.html);
 	sb_release(&w.ct);

@@ -430,6 +430,43 @@ static void mixed_line_ends_are_one_break_each(void)
 	}
 }
 
+/* The MIME structure is the same whatever the other fields of the header:
+ * plain ones (only the MIME fields go to libetpan) or odd ones (a space
+ * before the colon, 8-bit names: the whole header goes). */
+static void mime_structure_does_not_depend_on_the_other_header_fields(void)
+{
+	static const char *const others[] = {
+	    "Received: from mx.example (mx.example [192.0.2.1])\n\tby mx2.example; Mon, 16 Nov 2026\n"
+	    "DKIM-Signature: v=1; a=rsa-sha256; d=example;\n b=abc=\n",
+	    "X-Odd : spaced\n",
+	    "X-\xe9t\xe9: eight-bit name\n",
+	    "",
+	};
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		struct strbuf raw = STRBUF_INIT;
+		struct mime_msg m;
+		sb_addf(&raw,
+			"From: a@b.example\n%sSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/report;\n"
+			" report-type=delivery-status;\n boundary=\"b1\"\n\n"
+			"--b1\nContent-Type: text/plain; charset=iso-8859-1\n"
+			"Content-Transfer-Encoding: quoted-printable\n\nNon d=E9livr=E9\n"
+			"--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n"
+			"Action: failed\nStatus: 5.1.1\n\n"
+			"--b1\nContent-Type: message/rfc822\n\nMessage-ID: <ping@pocgate.test>\n"
+			"Subject: ping\n\nhello\n--b1--\n",
+			others[i]);
+		parse(raw.buf, &m);
+		CHECK(!m.malformed);
+		CHECK_STR(m.text.buf, "Non délivré");
+		CHECK_STR(m.report_type, "delivery-status");
+		CHECK_STR(m.dsn.status, "5.1.1");
+		CHECK_STR(m.original_message_id, "<ping@pocgate.test>");
+		mime_release(&m);
+		sb_release(&raw);
+	}
+}
+
 static void mbox_from_line_is_skipped(void)
 {
 	struct mime_msg m;
@@ -785,6 +822,7 @@ int main(void)
 	RUN(attachments_are_not_text);
 	RUN(line_ends_lf_crlf_and_bare_cr_parse_alike);
 	RUN(mixed_line_ends_are_one_break_each);
+	RUN(mime_structure_does_not_depend_on_the_other_header_fields);
 	RUN(mbox_from_line_is_skipped);
 	RUN(dsn_fields_are_read_from_the_delivery_status_part);
 	RUN(first_recipient_block_of_a_dsn_decides);
