@@ -702,6 +702,23 @@ struct walk {
 	int plain_seen;
 };
 
+/* Whether walk() reads the body of the single part at hand (w->ct): the
+ * others, attachments and a returned message's text, are not even decoded. */
+static int part_is_read(const struct walk *w)
+{
+	static const char *const types[] = {
+		"text/plain", "text/html", "message/delivery-status", "message/global-delivery-status",
+		"text/rfc822-headers", "message/rfc822-headers", "message/rfc822", "message/global",
+	};
+
+	if (w->enclosed && strncmp(w->ct.buf, "text/", 5) == 0)
+		return 0; /* a returned or forwarded message's text is not this one's */
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(w->ct.buf, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void walk(struct walk *w, struct mailmime *mm, int depth)
 {
 	struct mime_msg *m = w->m;
@@ -765,11 +782,9 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 		size_t bl;
 		int owned;
 		const char *cs = param(mm->mm_content_type, "charset");
-		if (part_body(mm, &b, &bl, &owned) < 0)
+		if (!part_is_read(w) || part_body(mm, &b, &bl, &owned) < 0)
 			break;
-		if (w->enclosed && (strncmp(w->ct.buf, "text/", 5) == 0)) {
-			/* a returned or forwarded message's text is not this one's */
-		} else if (strcmp(w->ct.buf, "text/plain") == 0) {
+		if (strcmp(w->ct.buf, "text/plain") == 0) {
 			/* a cleartext signature covers the bytes as sent, not our UTF-8 */
 			if (!m->inline_data.len && bl < MIME_MAX_TEXT &&
 			    memmem(b, bl, "-----BEGIN PGP SIGNED MESSAGE-----", 34))
