@@ -352,25 +352,28 @@ static int text_status(const char *text, char c, char *out, size_t size)
 static void bounce_severity(struct classification *c, const char *rule, const char *text,
 			    int status_class_hint, const char *intro)
 {
-	const char *full = find_any(text, full_text), *temp = find_any(text, temp_text);
-	const char *hard = find_any(text, hard_text);
+	/* each list is searched only when the ones before have not decided */
+	const char *full = find_any(text, full_text), *temp = NULL, *hard = NULL;
 	char code[16];
 
+	if (full) {
+		decide(c, VERDICT_BOUNCE_SOFT, rule);
+		sb_addf(&c->reason, "%s, mailbox full ('%s')", intro, full);
+		return;
+	}
 	/* a temporary status code anywhere in the report (a transcript, qmail's
 	 * "(#4.4.3)") outweighs permanent-sounding words */
+	temp = find_any(text, temp_text);
 	if (!temp && text_status(text, '4', code, sizeof(code)))
 		temp = code;
 	if (temp && status_class_hint == 5 && text_status(text, '4', code, sizeof(code)))
 		status_class_hint = 4;
 
-	if (full) {
-		decide(c, VERDICT_BOUNCE_SOFT, rule);
-		sb_addf(&c->reason, "%s, mailbox full ('%s')", intro, full);
-	} else if (status_class_hint == 4 || (temp && status_class_hint != 5)) {
+	if (status_class_hint == 4 || (temp && status_class_hint != 5)) {
 		decide(c, VERDICT_BOUNCE_SOFT, rule);
 		sb_addf(&c->reason, "%s, temporary%s%s%s", intro, temp ? " ('" : "", temp ? temp : "",
 			temp ? "')" : "");
-	} else if (status_class_hint == 5 || hard) {
+	} else if (status_class_hint == 5 || (hard = find_any(text, hard_text)) != NULL) {
 		decide(c, VERDICT_BOUNCE_HARD, rule);
 		sb_addf(&c->reason, "%s%s%s%s", intro, hard && status_class_hint != 5 ? ", says '" : "",
 			hard && status_class_hint != 5 ? hard : "",
