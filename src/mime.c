@@ -85,15 +85,50 @@ static iconv_t cd_get(const char *to, const char *from)
 	return cd;
 }
 
+/*
+ * ISO-8859-1 is the one charset whose table is its definition: each byte is
+ * the code point of the same value. It is also the commonest (libetpan reads
+ * every plain word of a header with an encoded word as ISO-8859-1), and
+ * iconv would load a module for it in every process: converted here, into
+ * w (room for 2 * n bytes). Returns the bytes written.
+ */
+static size_t latin1_to_utf8(const char *s, size_t n, char *w)
+{
+	char *start = w;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			*w++ = (char)c;
+		} else {
+			*w++ = (char)(0xc0 | (c >> 6));
+			*w++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	return (size_t)(w - start);
+}
+
+static int is_latin1(const char *charset)
+{
+	return strcasecmp(charset, "iso-8859-1") == 0;
+}
+
 /* Converts s[0..n) from charset from into UTF-8, appended to out (raw,
  * to be cleaned by add_utf8()). Bytes the charset lacks become U+FFFD.
  * Returns -1 when the charset is unknown. */
 static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out)
 {
-	iconv_t cd = cd_get("UTF-8", from);
+	iconv_t cd;
 	char *in = (char *)s;
 	size_t inleft = n;
 
+	if (is_latin1(from)) {
+		sb_grow(out, xsize_add(n, n));
+		out->len += latin1_to_utf8(s, n, out->buf + out->len);
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	cd = cd_get("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return -1;
 	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
@@ -132,10 +167,16 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 static int etpan_charconv(const char *tocode, const char *fromcode, const char *str,
 			  size_t length, char *result, size_t *result_len)
 {
-	iconv_t cd = cd_get(tocode, fromcode);
+	iconv_t cd;
 	char *in = (char *)str, *out = result;
 	size_t inleft = length, outleft = *result_len;
 
+	if (is_latin1(fromcode) && strcasecmp(tocode, "utf-8") == 0) {
+		/* libetpan's buffer has room for 6 bytes a byte */
+		*result_len = latin1_to_utf8(str, length, result);
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	cd = cd_get(tocode, fromcode);
 	if (cd == (iconv_t)-1)
 		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET; /* libetpan tries iconv itself */
 	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
@@ -307,9 +348,8 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 	h->ended = 0;
 	sb_init(&h->text, 0);
 	while (i < len) {
-		size_t eol = i;
-		while (eol < len && data[eol] != '\n')
-			eol++;
+		const char *lf = memchr(data + i, '\n', len - i);
+		size_t eol = lf ? (size_t)(lf - data) : len;
 		size_t line_end = eol > i && data[eol - 1] == '\r' ? eol - 1 : eol;
 		size_t next = eol < len ? eol + 1 : eol;
 		if (line_end == i) { /* empty line: the body follows */

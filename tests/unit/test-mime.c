@@ -113,6 +113,7 @@ static void encoded_words_keep_libetpans_conversion_rules(void)
 		const char *encoded, *want;
 	} t[] = {
 	    {"=?UTF-8?Q?a=FFb?=", "a?b"},
+	    {"=?iso-8859-1?q?=80=A0=FF?= \xc0", "\xc2\x80\xc2\xa0\xc3\xbf \xc3\x80"},
 	    {"=?Shift_JIS?B?gqCC?=", "あ"},
 	    {"=?utf-8?q?x?= caf\xe9", "x café"},
 	    {"=?ISO-2022-JP?B?GyRCJCIbKEI=?= =?ISO-2022-JP?B?GyRCJCQ=?= =?ISO-2022-JP?B?YQ==?=",
@@ -242,6 +243,8 @@ static void body_charsets_are_converted_to_utf8(void)
 	    {"UTF-8", "\xd0\x9f\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb5\xd0\xbd\xd0\xbe",
 	     "Получено"},
 	    {"ISO-8859-1", "Re\xe7u", "Reçu"},
+	    /* each byte is its code point: the C1 controls stay, as iconv gives them */
+	    {"iso-8859-1", "\x80\x9f\xa0\xbf\xc0\xff", "\xc2\x80\xc2\x9f\xc2\xa0\xc2\xbf\xc3\x80\xc3\xbf"},
 	    {"windows-1252", "R\xe9ponse \x96 re\xe7u", "Réponse – reçu"},
 	    {"windows-1251", "\xce\xf2\xe2\xe5\xf2: \xcf\xee\xeb\xf3\xf7\xe5\xed\xee",
 	     "Ответ: Получено"},
