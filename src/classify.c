@@ -486,15 +486,17 @@ static char *own_text(const char *text, size_t max)
 		"-----ursprüngliche nachricht-----", "de :", "from:", "von:", "от:", "发件人",
 		"من:", "de:", "da:", NULL,
 	};
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, line = STRBUF_INIT; /* each line in turn */
 	const char *p = text;
 
 	while (*p && out.len < max) {
 		size_t n = strcspn(p, "\n");
-		char *line = xstrndup(p, n);
-		for (char *q = line; *q; q++)
-			*q = (char)tolower((unsigned char)*q);
-		const char *t = line;
+		sb_reset(&line);
+		sb_add(&line, p, n);
+		for (char *q = line.buf; *q; q++) /* ASCII, as lower() */
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q + ('a' - 'A'));
+		const char *t = line.buf;
 		while (*t == ' ' || *t == '\t')
 			t++;
 		size_t tl = strlen(t);
@@ -502,16 +504,12 @@ static char *own_text(const char *text, size_t max)
 		int dashes = tl >= 10 && strncmp(t, "-----", 5) == 0 &&
 			     strcmp(t + tl - 5 - (t[tl - 1] == '\r'), "-----") >= 0 &&
 			     strstr(t + 5, "-----") != NULL;
-		int stop = (dashes || find_any(line, markers) != NULL) && out.len > 0;
-		if (stop) {
-			free(line);
+		if (out.len > 0 && (dashes || find_any(line.buf, markers) != NULL))
 			break;
-		}
 		if (*t != '>') {
-			sb_addstr(&out, line);
+			sb_add(&out, line.buf, line.len);
 			sb_addch(&out, '\n');
 		}
-		free(line);
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -519,6 +517,7 @@ static char *own_text(const char *text, size_t max)
 	if (out.len > max)
 		sb_setlen(&out, max);
 	char *flat = lower(out.buf);
+	sb_release(&line);
 	sb_release(&out);
 	return flat;
 }
