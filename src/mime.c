@@ -505,7 +505,9 @@ static void content_type_str(struct mailmime_content *ct, struct strbuf *out)
 		       c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
 		       c->ct_token ? c->ct_token : "";
 	}
-	sb_addf(out, "%s/%s", type, ct->ct_subtype ? ct->ct_subtype : "");
+	sb_addstr(out, type);
+	sb_addch(out, '/');
+	sb_addstr(out, ct->ct_subtype ? ct->ct_subtype : "");
 	for (size_t i = 0; i < out->len; i++)
 		out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
 }
