@@ -176,6 +176,14 @@ static int etpan_charconv(const char *tocode, const char *fromcode, const char *
 		*result_len = latin1_to_utf8(str, length, result);
 		return MAIL_CHARCONV_NO_ERROR;
 	}
+	if (strcasecmp(fromcode, "us-ascii") == 0 && strcasecmp(tocode, "utf-8") == 0) {
+		/* every Content-Type value, word by word: 8-bit bytes are not
+		 * ASCII, so '?' as above */
+		for (size_t i = 0; i < length; i++)
+			result[i] = (unsigned char)str[i] < 0x80 ? str[i] : '?';
+		*result_len = length;
+		return MAIL_CHARCONV_NO_ERROR;
+	}
 	cd = cd_get(tocode, fromcode);
 	if (cd == (iconv_t)-1)
 		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET; /* libetpan tries iconv itself */

@@ -113,6 +113,7 @@ static void encoded_words_keep_libetpans_conversion_rules(void)
 		const char *encoded, *want;
 	} t[] = {
 	    {"=?UTF-8?Q?a=FFb?=", "a?b"},
+	    {"=?us-ascii?q?a=E9b?=", "a?b"},
 	    {"=?iso-8859-1?q?=80=A0=FF?= \xc0", "\xc2\x80\xc2\xa0\xc3\xbf \xc3\x80"},
 	    {"=?Shift_JIS?B?gqCC?=", "あ"},
 	    {"=?utf-8?q?x?= caf\xe9", "x café"},
