@@ -6,7 +6,8 @@
 #   make install    DESTDIR=... PREFIX=... (default /usr/local)
 #
 # Missing Debian packages are installed by tests/deps.sh (as root, non-interactive,
-# only what is missing). The binaries land in the top directory.
+# only what is missing). The binaries land in the top directory: pocgate runs
+# classify itself and every other command through pocgate-core (src/cli/front.c).
 
 VERSION    = 0.1.0
 PREFIX    ?= /usr/local
@@ -23,6 +24,7 @@ WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
              -DPOCGATE_TEMPLATES_DIR='"$(PREFIX)/share/pocgate/templates"' \
+             -DPOCGATE_LIBEXEC_DIR='"$(PREFIX)/libexec/pocgate"' \
              -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
 LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS) -lpthread
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -31,7 +33,13 @@ LIB_SRC    = $(wildcard src/util/*.c) src/conf.c src/store.c src/audit.c src/iso
              src/csv.c src/directory.c src/template.c src/crypto.c src/compose.c \
              src/tlscheck.c src/smtp.c src/cycle.c src/outbox.c src/mime.c src/classify.c \
              src/imap.c src/match.c src/ingest.c src/pgpmime_fix.c src/ladder.c src/escalate.c src/schedule.c src/etpan_tls.c
-CLI_SRC    = $(wildcard src/cli/*.c)
+CLI_SRC    = $(filter-out src/cli/front.c,$(wildcard src/cli/*.c))
+# The pocgate program: classify without the libraries of the other commands
+# (GnuTLS, GPGME, SQLite); libetpan's MIME parser is linked in from its static
+# library, which leaves its network code, and so GnuTLS, out.
+FRONT_SRC  = src/cli/front.c src/cli/cmd_classify.c src/mime.c src/classify.c \
+             src/util/strbuf.c src/util/xalloc.c src/util/log.c
+FRONT_LIBS = $(shell pkg-config --libs jansson) -l:libetpan.a
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 
 obj        = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
@@ -52,15 +60,21 @@ deps:
 deps-test:
 	@sh tests/deps.sh all
 
-build: pocgate pocgated
+build: pocgate pocgate-core pocgated
 
-pocgate: $(LIB_OBJ) $(call obj,o,$(CLI_SRC))
+pocgate: $(call obj,o,$(FRONT_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(FRONT_LIBS)
+
+pocgate-core: $(LIB_OBJ) $(call obj,o,$(CLI_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 pocgated: $(LIB_OBJ) $(B)/o/src/pocgated.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/san/pocgate: $(SAN_OBJ) $(call obj,san,$(CLI_SRC))
+$(B)/san/pocgate: $(call obj,san,$(FRONT_SRC))
+	$(CC) $(SAN) $(CFLAGS) -o $@ $^ $(FRONT_LIBS)
+
+$(B)/san/pocgate-core: $(SAN_OBJ) $(call obj,san,$(CLI_SRC))
 	$(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/o/%.o: %.c
@@ -87,7 +101,7 @@ check: deps-test
 	@sh tests/run.sh
 
 .PHONY: check-build
-check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate
+check-build: build $(UNITS) $(SAN_UNITS) $(B)/san/pocgate $(B)/san/pocgate-core
 
 # Figures beside their ceilings, measured in the same run (see tests/bench/).
 bench: deps-test
@@ -105,9 +119,10 @@ demo: all
 	@sh tests/demo.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/libexec/pocgate \
 		$(DESTDIR)$(PREFIX)/share/pocgate/templates $(DESTDIR)$(SYSCONFDIR)/pocgate
 	install -m 755 pocgate $(DESTDIR)$(PREFIX)/bin/pocgate
+	install -m 755 pocgate-core $(DESTDIR)$(PREFIX)/libexec/pocgate/pocgate-core
 	install -m 755 pocgated $(DESTDIR)$(PREFIX)/sbin/pocgated
 	if ls templates/*.txt >/dev/null 2>&1; then \
 		install -m 644 templates/*.txt $(DESTDIR)$(PREFIX)/share/pocgate/templates/; fi
@@ -124,6 +139,6 @@ install: all
 		>$(DESTDIR)$(PREFIX)/share/man/man5/pocgate.conf.5
 
 clean:
-	rm -rf $(B) pocgate pocgated
+	rm -rf $(B) pocgate pocgate-core pocgated
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

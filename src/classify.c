@@ -135,7 +135,19 @@ static char *lower(const char *s)
 
 	while (*p) {
 		unsigned c = *p;
-		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (c < 0x80) { /* most text: no decoding, and tolower() as in any locale */
+			p++;
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				space = 1;
+				continue;
+			}
+			if (space && w > l)
+				*w++ = ' ';
+			space = 0;
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+			continue;
+		}
+		size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 		for (size_t i = 1; i < n; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				n = 1; /* mime.c hands valid UTF-8; stay safe anyway */
@@ -156,7 +168,7 @@ static char *lower(const char *s)
 		if (n == 1 || lc == c) {
 			memcpy(w, p - n, n);
 			w += n;
-			if (n == 1)
+			if (n == 1) /* a stray byte, lowered as if Latin-1 */
 				w[-1] = (char)lc;
 		} else {
 			w = put_cp(w, lc);
@@ -164,6 +176,15 @@ static char *lower(const char *s)
 	}
 	*w = '\0';
 	return l;
+}
+
+/* lower(s), made on the first call and kept in *cache (owned by the caller):
+ * most messages never need their whole text lower-cased. */
+static const char *lowered(char **cache, const char *s)
+{
+	if (!*cache)
+		*cache = lower(s);
+	return *cache;
 }
 
 /* The first needle found in hay, or NULL. */
@@ -331,25 +352,28 @@ static int text_status(const char *text, char c, char *out, size_t size)
 static void bounce_severity(struct classification *c, const char *rule, const char *text,
 			    int status_class_hint, const char *intro)
 {
-	const char *full = find_any(text, full_text), *temp = find_any(text, temp_text);
-	const char *hard = find_any(text, hard_text);
+	/* each list is searched only when the ones before have not decided */
+	const char *full = find_any(text, full_text), *temp = NULL, *hard = NULL;
 	char code[16];
 
+	if (full) {
+		decide(c, VERDICT_BOUNCE_SOFT, rule);
+		sb_addf(&c->reason, "%s, mailbox full ('%s')", intro, full);
+		return;
+	}
 	/* a temporary status code anywhere in the report (a transcript, qmail's
 	 * "(#4.4.3)") outweighs permanent-sounding words */
+	temp = find_any(text, temp_text);
 	if (!temp && text_status(text, '4', code, sizeof(code)))
 		temp = code;
 	if (temp && status_class_hint == 5 && text_status(text, '4', code, sizeof(code)))
 		status_class_hint = 4;
 
-	if (full) {
-		decide(c, VERDICT_BOUNCE_SOFT, rule);
-		sb_addf(&c->reason, "%s, mailbox full ('%s')", intro, full);
-	} else if (status_class_hint == 4 || (temp && status_class_hint != 5)) {
+	if (status_class_hint == 4 || (temp && status_class_hint != 5)) {
 		decide(c, VERDICT_BOUNCE_SOFT, rule);
 		sb_addf(&c->reason, "%s, temporary%s%s%s", intro, temp ? " ('" : "", temp ? temp : "",
 			temp ? "')" : "");
-	} else if (status_class_hint == 5 || hard) {
+	} else if (status_class_hint == 5 || (hard = find_any(text, hard_text)) != NULL) {
 		decide(c, VERDICT_BOUNCE_HARD, rule);
 		sb_addf(&c->reason, "%s%s%s%s", intro, hard && status_class_hint != 5 ? ", says '" : "",
 			hard && status_class_hint != 5 ? hard : "",
@@ -376,7 +400,9 @@ static int rule_dsn(const struct mime_msg *m, struct classification *c)
 		sb_addf(&c->reason, "RFC 3464 report, Action: %s (a success notice)", action);
 		return 1;
 	}
-	sb_addf(&words, "%s\n%s", m->dsn.diagnostic ? m->dsn.diagnostic : "", m->text.buf);
+	sb_addstr(&words, m->dsn.diagnostic ? m->dsn.diagnostic : "");
+	sb_addch(&words, '\n');
+	sb_add(&words, m->text.buf, m->text.len);
 	text = lower(words.buf);
 	sb_addf(&intro, "RFC 3464 report, Action: %s, Status: %s", *action ? action : "?",
 		*status ? status : "?");
@@ -416,10 +442,10 @@ static int rule_json_bounce(const struct mime_msg *m, struct classification *c)
 static int rule_bounce(const struct mime_msg *m, struct classification *c)
 {
 	char *from = lower(m->from), *name = lower(m->from_name), *subj = lower(m->subject);
-	char *text = lower(m->text.buf);
+	char *text = NULL; /* the text, lower-cased only when a rule reads it */
 	const char *sender = find_any(from, bounce_senders);
 	const char *subject = find_any(subj, bounce_subjects);
-	const char *words = find_any(text, bounce_text);
+	const char *words = NULL;
 	int null_sender = (m->return_path && !*m->return_path) || (m->from && !*m->from);
 	struct strbuf intro = STRBUF_INIT;
 	int rc = 0;
@@ -432,13 +458,13 @@ static int rule_bounce(const struct mime_msg *m, struct classification *c)
 		sb_addf(&intro, "non-standard bounce from '%s'", m->from_name && !sender ? m->from_name : m->from);
 	else if (m->x_failed_recipients)
 		sb_addf(&intro, "non-standard bounce, X-Failed-Recipients: %s", m->x_failed_recipients);
-	else if (subject && (null_sender || words))
+	else if (subject && (null_sender || (words = find_any(lowered(&text, m->text.buf), bounce_text))))
 		sb_addf(&intro, "non-standard bounce, subject '%s'", m->subject);
-	else if (null_sender && words)
+	else if (null_sender && (words = find_any(lowered(&text, m->text.buf), bounce_text)))
 		sb_addf(&intro, "non-standard bounce from the null sender, text says '%s'", words);
 	else
 		goto out;
-	bounce_severity(c, "bounce", text, 0, intro.buf);
+	bounce_severity(c, "bounce", lowered(&text, m->text.buf), 0, intro.buf);
 	rc = 1;
 out:
 	sb_release(&intro);
@@ -460,15 +486,17 @@ static char *own_text(const char *text, size_t max)
 		"-----ursprüngliche nachricht-----", "de :", "from:", "von:", "от:", "发件人",
 		"من:", "de:", "da:", NULL,
 	};
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, line = STRBUF_INIT; /* each line in turn */
 	const char *p = text;
 
 	while (*p && out.len < max) {
 		size_t n = strcspn(p, "\n");
-		char *line = xstrndup(p, n);
-		for (char *q = line; *q; q++)
-			*q = (char)tolower((unsigned char)*q);
-		const char *t = line;
+		sb_reset(&line);
+		sb_add(&line, p, n);
+		for (char *q = line.buf; *q; q++) /* ASCII, as lower() */
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q + ('a' - 'A'));
+		const char *t = line.buf;
 		while (*t == ' ' || *t == '\t')
 			t++;
 		size_t tl = strlen(t);
@@ -476,16 +504,12 @@ static char *own_text(const char *text, size_t max)
 		int dashes = tl >= 10 && strncmp(t, "-----", 5) == 0 &&
 			     strcmp(t + tl - 5 - (t[tl - 1] == '\r'), "-----") >= 0 &&
 			     strstr(t + 5, "-----") != NULL;
-		int stop = (dashes || find_any(line, markers) != NULL) && out.len > 0;
-		if (stop) {
-			free(line);
+		if (out.len > 0 && (dashes || find_any(line.buf, markers) != NULL))
 			break;
-		}
 		if (*t != '>') {
-			sb_addstr(&out, line);
+			sb_add(&out, line.buf, line.len);
 			sb_addch(&out, '\n');
 		}
-		free(line);
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -493,6 +517,7 @@ static char *own_text(const char *text, size_t max)
 	if (out.len > max)
 		sb_setlen(&out, max);
 	char *flat = lower(out.buf);
+	sb_release(&line);
 	sb_release(&out);
 	return flat;
 }

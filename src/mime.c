@@ -15,7 +15,7 @@
  *
  *	The tree is walked depth first, at most MIME_MAX_DEPTH deep and
  *	MIME_MAX_PARTS parts: text/plain parts are decoded (transfer encoding,
- *	then charset to UTF-8 with libetpan's charconv) into the text; text/html
+ *	then charset to UTF-8 through iconv converters kept open) into the text; text/html
  *	only when there is no plain text, with tags dropped; message/delivery-
  *	status fills the DSN fields; message/rfc822 and text/rfc822-headers
  *	give the returned message's Message-ID and reference; multipart/signed
@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <libetpan/libetpan.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,15 +85,50 @@ static iconv_t cd_get(const char *to, const char *from)
 	return cd;
 }
 
+/*
+ * ISO-8859-1 is the one charset whose table is its definition: each byte is
+ * the code point of the same value. It is also the commonest (libetpan reads
+ * every plain word of a header with an encoded word as ISO-8859-1), and
+ * iconv would load a module for it in every process: converted here, into
+ * w (room for 2 * n bytes). Returns the bytes written.
+ */
+static size_t latin1_to_utf8(const char *s, size_t n, char *w)
+{
+	char *start = w;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			*w++ = (char)c;
+		} else {
+			*w++ = (char)(0xc0 | (c >> 6));
+			*w++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	return (size_t)(w - start);
+}
+
+static int is_latin1(const char *charset)
+{
+	return strcasecmp(charset, "iso-8859-1") == 0;
+}
+
 /* Converts s[0..n) from charset from into UTF-8, appended to out (raw,
  * to be cleaned by add_utf8()). Bytes the charset lacks become U+FFFD.
  * Returns -1 when the charset is unknown. */
 static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out)
 {
-	iconv_t cd = cd_get("UTF-8", from);
+	iconv_t cd;
 	char *in = (char *)s;
 	size_t inleft = n;
 
+	if (is_latin1(from)) {
+		sb_grow(out, xsize_add(n, n));
+		out->len += latin1_to_utf8(s, n, out->buf + out->len);
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	cd = cd_get("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return -1;
 	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
@@ -118,6 +154,62 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 		sb_add(out, buf, (size_t)(o - buf));
 	}
 	return 0;
+}
+
+/*
+ * libetpan decodes encoded words (RFC 2047) with charconv(), which opens an
+ * iconv converter for every word, even the plain words between them: with
+ * glibc, a dlopen() and dlclose() of the charset's module each time. Its
+ * extended_charconv hook sends those conversions through the converters
+ * kept open above, with charconv()'s own rules: a byte the charset lacks
+ * becomes '?', a character cut at the end ends the text.
+ */
+static int etpan_charconv(const char *tocode, const char *fromcode, const char *str,
+			  size_t length, char *result, size_t *result_len)
+{
+	iconv_t cd;
+	char *in = (char *)str, *out = result;
+	size_t inleft = length, outleft = *result_len;
+
+	if (is_latin1(fromcode) && strcasecmp(tocode, "utf-8") == 0) {
+		/* libetpan's buffer has room for 6 bytes a byte */
+		*result_len = latin1_to_utf8(str, length, result);
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	if (strcasecmp(fromcode, "us-ascii") == 0 && strcasecmp(tocode, "utf-8") == 0) {
+		/* every Content-Type value, word by word: 8-bit bytes are not
+		 * ASCII, so '?' as above */
+		for (size_t i = 0; i < length; i++)
+			result[i] = (unsigned char)str[i] < 0x80 ? str[i] : '?';
+		*result_len = length;
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	cd = cd_get(tocode, fromcode);
+	if (cd == (iconv_t)-1)
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET; /* libetpan tries iconv itself */
+	iconv(cd, NULL, NULL, NULL, NULL); /* a fresh shift state */
+	while (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno == EILSEQ &&
+	       inleft && outleft) {
+		*out++ = '?';
+		outleft--;
+		in++;
+		inleft--;
+	}
+	*result_len = (size_t)(out - result);
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
+static void etpan_charconv_install(void)
+{
+	extended_charconv = etpan_charconv;
+}
+
+/* Installs the hook once per process, before libetpan's first conversion. */
+static void charconv_hook(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, etpan_charconv_install);
 }
 
 /* ---- small helpers ---- */
@@ -175,26 +267,32 @@ static void set_reason(struct mime_msg *m, const char *why)
 	}
 }
 
-/* A copy of data with every line end as CRLF. */
+/* A copy of data with every line end (LF, CR LF or a bare CR) as CRLF:
+ * the text between line ends is found with memchr() and copied whole. */
 static void to_crlf(const char *data, size_t len, struct strbuf *out)
 {
+	const char *p = data, *end = data + len, *nl = NULL, *cr = NULL;
 	char *w;
 
 	sb_grow(out, xsize_add(len, len)); /* at worst every byte a line end */
 	w = out->buf + out->len;
-	for (size_t i = 0; i < len; i++) {
-		char c = data[i];
-		if (c == '\r') {
-			*w++ = '\r';
-			*w++ = '\n';
-			if (i + 1 < len && data[i + 1] == '\n')
-				i++;
-		} else if (c == '\n') {
-			*w++ = '\r';
-			*w++ = '\n';
-		} else {
-			*w++ = c;
-		}
+	while (p < end) {
+		/* the next LF and CR, each searched for again only once passed */
+		if ((!nl || nl < p) && !(nl = memchr(p, '\n', (size_t)(end - p))))
+			nl = end;
+		if ((!cr || cr < p) && !(cr = memchr(p, '\r', (size_t)(end - p))))
+			cr = end;
+		const char *stop = cr < nl ? cr : nl;
+
+		memcpy(w, p, (size_t)(stop - p));
+		w += stop - p;
+		if (stop == end)
+			break;
+		*w++ = '\r';
+		*w++ = '\n';
+		p = stop + 1; /* past the line end: LF, CR, or CR LF */
+		if (*stop == '\r' && p < end && *p == '\n')
+			p++;
 	}
 	out->len = (size_t)(w - out->buf);
 	out->buf[out->len] = '\0';
@@ -205,6 +303,7 @@ void mime_decode_header(const char *value, struct strbuf *out)
 	size_t idx = 0;
 	char *dec = NULL;
 
+	charconv_hook();
 	if (strstr(value, "=?") &&
 	    mailmime_encoded_phrase_parse("iso-8859-1", value, strlen(value), &idx, "utf-8", &dec) ==
 		    MAILIMF_NO_ERROR &&
@@ -257,9 +356,8 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 	h->ended = 0;
 	sb_init(&h->text, 0);
 	while (i < len) {
-		size_t eol = i;
-		while (eol < len && data[eol] != '\n')
-			eol++;
+		const char *lf = memchr(data + i, '\n', len - i);
+		size_t eol = lf ? (size_t)(lf - data) : len;
 		size_t line_end = eol > i && data[eol - 1] == '\r' ? eol - 1 : eol;
 		size_t next = eol < len ? eol + 1 : eol;
 		if (line_end == i) { /* empty line: the body follows */
@@ -415,7 +513,9 @@ static void content_type_str(struct mailmime_content *ct, struct strbuf *out)
 		       c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
 		       c->ct_token ? c->ct_token : "";
 	}
-	sb_addf(out, "%s/%s", type, ct->ct_subtype ? ct->ct_subtype : "");
+	sb_addstr(out, type);
+	sb_addch(out, '/');
+	sb_addstr(out, ct->ct_subtype ? ct->ct_subtype : "");
 	for (size_t i = 0; i < out->len; i++)
 		out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
 }
@@ -652,6 +752,23 @@ struct walk {
 	int plain_seen;
 };
 
+/* Whether walk() reads the body of the single part at hand (w->ct): the
+ * others, attachments and a returned message's text, are not even decoded. */
+static int part_is_read(const struct walk *w)
+{
+	static const char *const types[] = {
+		"text/plain", "text/html", "message/delivery-status", "message/global-delivery-status",
+		"text/rfc822-headers", "message/rfc822-headers", "message/rfc822", "message/global",
+	};
+
+	if (w->enclosed && strncmp(w->ct.buf, "text/", 5) == 0)
+		return 0; /* a returned or forwarded message's text is not this one's */
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(w->ct.buf, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void walk(struct walk *w, struct mailmime *mm, int depth)
 {
 	struct mime_msg *m = w->m;
@@ -715,11 +832,9 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 		size_t bl;
 		int owned;
 		const char *cs = param(mm->mm_content_type, "charset");
-		if (part_body(mm, &b, &bl, &owned) < 0)
+		if (!part_is_read(w) || part_body(mm, &b, &bl, &owned) < 0)
 			break;
-		if (w->enclosed && (strncmp(w->ct.buf, "text/", 5) == 0)) {
-			/* a returned or forwarded message's text is not this one's */
-		} else if (strcmp(w->ct.buf, "text/plain") == 0) {
+		if (strcmp(w->ct.buf, "text/plain") == 0) {
 			/* a cleartext signature covers the bytes as sent, not our UTF-8 */
 			if (!m->inline_data.len && bl < MIME_MAX_TEXT &&
 			    memmem(b, bl, "-----BEGIN PGP SIGNED MESSAGE-----", 34))
@@ -751,6 +866,52 @@ static void walk(struct walk *w, struct mailmime *mm, int depth)
 	}
 }
 
+/*
+ * The top header block as libetpan's MIME parser needs it, into out: only
+ * the MIME fields (Content-*, MIME-Version), as written, then the empty
+ * line. libetpan parses every field of a message's header (From, To,
+ * Date... with their grammars, Received and DKIM-Signature byte by byte):
+ * a third of its work on a message, for fields pocgate reads with
+ * headers_scan(); its MIME parse reads only the MIME fields.
+ * Only for a plain block (hdr, len: from its first line through the empty
+ * line): every field's name is printable ASCII with the colon right after
+ * it. libetpan reads every field of such a block, up to the empty line, so
+ * it finds the same MIME fields and the same body. Returns -1 for any
+ * other block, which libetpan then gets as it is.
+ */
+static int mime_fields_only(const char *hdr, size_t len, struct strbuf *out)
+{
+	size_t i = 0;
+	int keep = 0;
+
+	while (i < len) { /* lines end with CR LF: see to_crlf() */
+		const char *lf = memchr(hdr + i, '\n', len - i);
+		size_t next = lf ? (size_t)(lf - hdr) + 1 : len, k = i;
+
+		if (next - i == 2 && hdr[i] == '\r') { /* the empty line */
+			if (next != len)
+				return -1;
+			sb_add(out, "\r\n", 2);
+			return 0;
+		}
+		if (hdr[i] == ' ' || hdr[i] == '\t') { /* a folded line of the field */
+			if (i == 0)
+				return -1;
+		} else {
+			while (k < next && hdr[k] >= 33 && hdr[k] <= 126 && hdr[k] != ':')
+				k++;
+			if (k == i || hdr[k] != ':')
+				return -1;
+			keep = (k - i > 8 && strncasecmp(hdr + i, "Content-", 8) == 0) ||
+			       (k - i == 12 && strncasecmp(hdr + i, "MIME-Version", 12) == 0);
+		}
+		if (keep)
+			sb_add(out, hdr + i, next - i);
+		i = next;
+	}
+	return -1;
+}
+
 /* Lines before the header block that are not header lines: blank lines
  * and an mbox "From " separator. */
 static size_t leading_junk(const char *b, size_t len)
@@ -775,11 +936,15 @@ static size_t leading_junk(const char *b, size_t len)
 void mime_parse(const char *data, size_t len, struct mime_msg *m)
 {
 	struct strbuf crlf = STRBUF_INIT;
+	struct strbuf mime = STRBUF_INIT; /* the message for libetpan, when shortened */
+	const char *mime_in;		  /* what libetpan parses: borrowed */
+	size_t mime_len;
 	struct hblock h;
 	struct mailmime *root = NULL;
 	struct walk w;
 	size_t idx = 0, body, skip;
 
+	charconv_hook();
 	memset(m, 0, sizeof(*m));
 	sb_init(&m->text, 0);
 	sb_init(&m->charsets, 0);
@@ -798,6 +963,8 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	to_crlf(data, len, &crlf);
 	skip = leading_junk(crlf.buf, crlf.len);
 	body = skip + headers_scan(crlf.buf + skip, crlf.len - skip, &h);
+	mime_in = crlf.buf + skip;
+	mime_len = crlf.len - skip;
 	if (h.n == 0) {
 		set_reason(m, "no header fields");
 		sb_release(&h.text);
@@ -824,7 +991,12 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 	}
 	sb_release(&h.text);
 
-	if (mailmime_parse(crlf.buf + skip, crlf.len - skip, &idx, &root) != MAILIMF_NO_ERROR || !root) {
+	if (h.ended && mime_fields_only(crlf.buf + skip, body - skip, &mime) == 0) {
+		sb_add(&mime, crlf.buf + body, crlf.len - body);
+		mime_in = mime.buf;
+		mime_len = mime.len;
+	}
+	if (mailmime_parse(mime_in, mime_len, &idx, &root) != MAILIMF_NO_ERROR || !root) {
 		set_reason(m, "the MIME structure cannot be parsed");
 		add_utf8(&m->text, crlf.buf + body, crlf.len - body < MIME_MAX_TEXT ? crlf.len - body : MIME_MAX_TEXT);
 		goto out;
@@ -839,6 +1011,7 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 out:
 	if (root)
 		mailmime_free(root);
+	sb_release(&mime);
 	sb_release(&crlf);
 	sb_release(&w.html);
 	sb_release(&w.ct);

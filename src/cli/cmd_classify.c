@@ -10,12 +10,14 @@
  *	message's ids, the charsets decoded and whether it is signed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pocgate/classify.h>
@@ -25,27 +27,52 @@
 #include "cli.h"
 
 #define FILE_MAX (32u << 20) /* larger input is not read: a verdict says so */
+#define READ_CHUNK 65536	    /* input of unknown size is read by this much */
 
+/*
+ * Reads a whole file ("-": standard input) into buf, emptied first, kept
+ * from one file to the next. At most FILE_MAX bytes: *too_large when there
+ * is more. A regular file's size is known, so it is read in one read()
+ * (and one more that finds its end). -1 with errno when it cannot be read.
+ */
 static int read_input(const char *path, struct strbuf *buf, int *too_large)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int rc = 0, saved;
 
 	*too_large = 0;
-	if (!f)
+	sb_reset(buf);
+	if (fd < 0)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (buf->len + n > FILE_MAX) {
+	sb_grow(buf, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)FILE_MAX ?
+			     (size_t)st.st_size + 1 :
+			     READ_CHUNK);
+	for (;;) {
+		size_t room = buf->alloc - buf->len - 1;
+		ssize_t n = read(fd, buf->buf + buf->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (buf->len + (size_t)n > FILE_MAX) {
 			*too_large = 1;
 			break;
 		}
-		sb_add(buf, chunk, n);
+		buf->len += (size_t)n;
+		buf->buf[buf->len] = '\0';
+		if ((size_t)n == room)
+			sb_grow(buf, READ_CHUNK);
 	}
-	int bad = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	return bad ? -1 : 0;
+	saved = errno;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	errno = saved;
+	return rc;
 }
 
 /* TSV fields must stay on one line and in their column. */
@@ -99,6 +126,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct strbuf buf = STRBUF_INIT; /* each file's bytes in turn */
 	int c, json = 0, rc = 0;
 
 	(void)cli;
@@ -121,7 +149,6 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
 		return EX_USAGE;
 	}
 	for (int i = optind; i < argc; i++) {
-		struct strbuf buf = STRBUF_INIT;
 		struct mime_msg m;
 		struct classification cl;
 		int too_large;
@@ -129,7 +156,6 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
 		if (read_input(argv[i], &buf, &too_large) < 0) {
 			msg_error("cannot read '%s': %s", argv[i], strerror(errno));
 			rc = EX_NOINPUT;
-			sb_release(&buf);
 			continue;
 		}
 		classification_init(&cl);
@@ -153,7 +179,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
 		if (!too_large)
 			mime_release(&m);
 		classification_release(&cl);
-		sb_release(&buf);
 	}
+	sb_release(&buf);
 	return rc;
 }

@@ -271,6 +271,29 @@ static void mailer_daemon_with_user_unknown_is_hard(void)
 	       .text = "<x@y.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n");
 }
 
+/* The reason names the permanent words only when they decided: a 5.x.x
+ * status decides alone; a non-standard bounce needs the words. */
+static void reason_names_the_permanent_words_only_when_they_decided(void)
+{
+	struct classification c;
+
+	classification_init(&c);
+	classify_fields(&(struct fields){.from = "mailer-daemon@mx.example", .has_dsn = 1,
+					 .action = "failed", .status = "5.1.1",
+					 .diagnostic = "smtp; 550 User unknown"},
+			&c);
+	expect_at(__LINE__, "dsn 5.1.1", VERDICT_BOUNCE_HARD, &c);
+	CHECK_STR(c.reason.buf, "RFC 3464 report, Action: failed, Status: 5.1.1");
+	classification_release(&c);
+	classification_init(&c);
+	classify_fields(&(struct fields){.from = "mailer-daemon@mx.example", .subject = "failure notice",
+					 .text = "x@y.example: user unknown\n"},
+			&c);
+	expect_at(__LINE__, "user unknown", VERDICT_BOUNCE_HARD, &c);
+	CHECK_CONTAINS(c.reason.buf, ", says 'user unknown'");
+	classification_release(&c);
+}
+
 static void mailer_daemon_without_clear_permanent_words_is_soft(void)
 {
 	EXPECT(VERDICT_BOUNCE_SOFT, .from = "postmaster@mx.example", .subject = "Returned mail",
@@ -313,6 +336,21 @@ static void bounce_words_in_a_persons_subject_do_not_make_a_bounce(void)
 {
 	EXPECT(VERDICT_REPLY, .from = PERSON, .return_path = PERSON,
 	       .subject = "Re: undeliverable mail last week?", .text = "Received, thanks.\n");
+}
+
+/* A bounce's own words are found in any case and across a wrapped line,
+ * Cyrillic capitals included, once the subject or the null sender hints at
+ * a report. */
+static void bounce_words_are_found_in_capitals_and_across_lines(void)
+{
+	EXPECT(VERDICT_BOUNCE_HARD, .from = "relay@mx.example", .return_path = "relay@mx.example",
+	       .subject = "Undeliverable: ping", .text = "Your message COULD NOT\n  BE DELIVERED:\n550 User unknown\n");
+	EXPECT(VERDICT_BOUNCE_HARD, .from = "relay@mx.example", .return_path = "",
+	       .subject = "Notice", .text = "Message\tCould Not Be\r\nDelivered.\n550 5.1.1 USER UNKNOWN\n");
+	EXPECT(VERDICT_BOUNCE_SOFT, .from = "relay@mx.example", .return_path = "",
+	       .subject = "Уведомление", .text = "Сообщение НЕ ДОСТАВЛЕНО адресату.\n");
+	EXPECT(VERDICT_REPLY, .from = PERSON, .return_path = "",
+	       .subject = "Re: ping", .text = "Received, thanks.\n");
 }
 
 static void json_bounce_notification_uses_its_bounce_type(void)
@@ -684,11 +722,13 @@ int main(void)
 	RUN(dsn_success_notices_are_automatic_not_replies);
 	RUN(report_type_delivery_status_alone_makes_a_report);
 	RUN(mailer_daemon_with_user_unknown_is_hard);
+	RUN(reason_names_the_permanent_words_only_when_they_decided);
 	RUN(mailer_daemon_without_clear_permanent_words_is_soft);
 	RUN(temporary_words_outweigh_permanent_ones_in_a_non_standard_bounce);
 	RUN(x_failed_recipients_alone_marks_a_bounce);
 	RUN(null_sender_with_a_bounce_subject_is_a_bounce);
 	RUN(bounce_words_in_a_persons_subject_do_not_make_a_bounce);
+	RUN(bounce_words_are_found_in_capitals_and_across_lines);
 	RUN(json_bounce_notification_uses_its_bounce_type);
 	RUN(auto_submitted_other_than_no_is_an_auto_reply);
 	RUN(auto_submitted_no_is_not_an_auto_reply);

@@ -104,6 +104,39 @@ static void rfc2047_subjects_are_decoded_to_utf8(void)
 	}
 }
 
+/* libetpan's rules for encoded words, whoever converts: a byte the charset
+ * lacks is '?', plain 8-bit words beside encoded ones are Latin-1, and a
+ * converter used before starts afresh (no shift state carried over). */
+static void encoded_words_keep_libetpans_conversion_rules(void)
+{
+	static const struct {
+		const char *encoded, *want;
+	} t[] = {
+	    {"=?UTF-8?Q?a=FFb?=", "a?b"},
+	    {"=?us-ascii?q?a=E9b?=", "a?b"},
+	    {"=?iso-8859-1?q?=80=A0=FF?= \xc0", "\xc2\x80\xc2\xa0\xc3\xbf \xc3\x80"},
+	    {"=?Shift_JIS?B?gqCC?=", "あ"},
+	    {"=?utf-8?q?x?= caf\xe9", "x café"},
+	    {"=?ISO-2022-JP?B?GyRCJCIbKEI=?= =?ISO-2022-JP?B?GyRCJCQ=?= =?ISO-2022-JP?B?YQ==?=",
+	     "あいa"},
+	};
+
+	for (int round = 0; round < 2; round++) /* the second with converters open */
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			struct strbuf raw = STRBUF_INIT;
+			struct mime_msg m;
+			sb_addf(&raw, "From: a@b.example\nSubject: %s\n\nx\n", t[i].encoded);
+			parse(raw.buf, &m);
+			if (!m.subject || strcmp(m.subject, t[i].want) != 0) {
+				printf("#   %s: subject is \"%s\", expected \"%s\"\n", t[i].encoded,
+				       m.subject ? m.subject : "(null)", t[i].want);
+				test_failed_now = 1;
+			}
+			mime_release(&m);
+			sb_release(&raw);
+		}
+}
+
 static void from_address_is_lower_cased_and_its_name_decoded(void)
 {
 	struct mime_msg m;
@@ -211,6 +244,8 @@ static void body_charsets_are_converted_to_utf8(void)
 	    {"UTF-8", "\xd0\x9f\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb5\xd0\xbd\xd0\xbe",
 	     "Получено"},
 	    {"ISO-8859-1", "Re\xe7u", "Reçu"},
+	    /* each byte is its code point: the C1 controls stay, as iconv gives them */
+	    {"iso-8859-1", "\x80\x9f\xa0\xbf\xc0\xff", "\xc2\x80\xc2\x9f\xc2\xa0\xc2\xbf\xc3\x80\xc3\xbf"},
 	    {"windows-1252", "R\xe9ponse \x96 re\xe7u", "Réponse – reçu"},
 	    {"windows-1251", "\xce\xf2\xe2\xe5\xf2: \xcf\xee\xeb\xf3\xf7\xe5\xed\xee",
 	     "Ответ: Получено"},
@@ -370,6 +405,69 @@ static void line_ends_lf_crlf_and_bare_cr_parse_alike(void)
 		CHECK_STR(m.from, "a@b.example");
 		CHECK_CONTAINS(m.text.buf, "line one\nline two");
 		mime_release(&m);
+	}
+}
+
+/* Every line end is one line break, whatever mix a message has: CR CR LF is
+ * two, LF CR is two, and a CR or LF at the very end is one. */
+static void mixed_line_ends_are_one_break_each(void)
+{
+	static const struct {
+		const char *body, *want;
+	} t[] = {
+	    {"a\r\nb\nc\rd", "a\nb\nc\nd"},
+	    {"a\r\r\nb", "a\n\nb"},
+	    {"a\n\rb", "a\n\nb"},
+	    {"a\rb\rc\r", "a\nb\nc\n"},
+	    {"a\n", "a\n"},
+	    {"\r\r\ra", "\n\n\na"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct strbuf raw = STRBUF_INIT;
+		struct mime_msg m;
+		sb_addf(&raw, "From: a@b.example\nSubject: s\n\n%s", t[i].body);
+		parse(raw.buf, &m);
+		CHECK_STR(m.text.buf, t[i].want);
+		mime_release(&m);
+		sb_release(&raw);
+	}
+}
+
+/* The MIME structure is the same whatever the other fields of the header:
+ * plain ones (only the MIME fields go to libetpan) or odd ones (a space
+ * before the colon, 8-bit names: the whole header goes). */
+static void mime_structure_does_not_depend_on_the_other_header_fields(void)
+{
+	static const char *const others[] = {
+	    "Received: from mx.example (mx.example [192.0.2.1])\n\tby mx2.example; Mon, 16 Nov 2026\n"
+	    "DKIM-Signature: v=1; a=rsa-sha256; d=example;\n b=abc=\n",
+	    "X-Odd : spaced\n",
+	    "X-\xe9t\xe9: eight-bit name\n",
+	    "",
+	};
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		struct strbuf raw = STRBUF_INIT;
+		struct mime_msg m;
+		sb_addf(&raw,
+			"From: a@b.example\n%sSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/report;\n"
+			" report-type=delivery-status;\n boundary=\"b1\"\n\n"
+			"--b1\nContent-Type: text/plain; charset=iso-8859-1\n"
+			"Content-Transfer-Encoding: quoted-printable\n\nNon d=E9livr=E9\n"
+			"--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n"
+			"Action: failed\nStatus: 5.1.1\n\n"
+			"--b1\nContent-Type: message/rfc822\n\nMessage-ID: <ping@pocgate.test>\n"
+			"Subject: ping\n\nhello\n--b1--\n",
+			others[i]);
+		parse(raw.buf, &m);
+		CHECK(!m.malformed);
+		CHECK_STR(m.text.buf, "Non délivré");
+		CHECK_STR(m.report_type, "delivery-status");
+		CHECK_STR(m.dsn.status, "5.1.1");
+		CHECK_STR(m.original_message_id, "<ping@pocgate.test>");
+		mime_release(&m);
+		sb_release(&raw);
 	}
 }
 
@@ -711,6 +809,7 @@ static void never_crashes_and_always_gives_utf8(void)
 int main(void)
 {
 	RUN(rfc2047_subjects_are_decoded_to_utf8);
+	RUN(encoded_words_keep_libetpans_conversion_rules);
 	RUN(from_address_is_lower_cased_and_its_name_decoded);
 	RUN(missing_from_is_read_without_a_sender);
 	RUN(folded_header_fields_are_unfolded);
@@ -726,6 +825,8 @@ int main(void)
 	RUN(html_is_left_out_when_there_is_plain_text);
 	RUN(attachments_are_not_text);
 	RUN(line_ends_lf_crlf_and_bare_cr_parse_alike);
+	RUN(mixed_line_ends_are_one_break_each);
+	RUN(mime_structure_does_not_depend_on_the_other_header_fields);
 	RUN(mbox_from_line_is_skipped);
 	RUN(dsn_fields_are_read_from_the_delivery_status_part);
 	RUN(first_recipient_block_of_a_dsn_decides);
