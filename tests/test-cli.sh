@@ -10,7 +10,9 @@
 #	import (good, bad, missing, dry run, JSON, a 193-State directory from
 #	shared/checks/gen_directory.py), list, show, export, audit verify
 #	before and after an event is altered in the store, the audit hash
-#	recomputed independently with python3, and pocgated --once.
+#	recomputed independently with python3, the pocgate program without
+#	its pocgate-core (classify still works, the rest says why not), and
+#	pocgated --once.
 #	Prints "ok - NAME", "not ok - NAME: why" or "skip - NAME: why" per
 #	check; exits 1 when any failed.
 # ENVIRONMENT
@@ -329,6 +331,24 @@ else
 	skip "import of a 193-State, 500-POC directory" "no $checks/gen_directory.py"
 	skip "a 500-POC directory with bad rows names exactly the bad lines" \
 		"no $checks/gen_directory.py"
+fi
+
+# ---- the pocgate program alone, without pocgate-core ----
+
+mkdir "$T/alone"
+cp "$P" "$T/alone/pocgate"
+run "$T/alone/pocgate" status
+if [ "$rc" -eq 69 ] && grep -q "cannot run '.*pocgate-core'" "$T/err"; then
+	ok "pocgate without pocgate-core says so and exits 69"
+else
+	not_ok "pocgate without pocgate-core says so and exits 69" "exit $rc: $(first_line "$T/err")"
+fi
+printf 'From: a@b.test\nSubject: Re: ping\n\nReceived, thank you.\n' >"$T/alone/reply.eml"
+run "$T/alone/pocgate" classify "$T/alone/reply.eml"
+if [ "$rc" -eq 0 ] && grep -q "	reply	" "$T/out"; then
+	ok "pocgate classify needs no pocgate-core"
+else
+	not_ok "pocgate classify needs no pocgate-core" "exit $rc: $(first_line "$T/out") $(first_line "$T/err")"
 fi
 
 # ---- pocgated ----
