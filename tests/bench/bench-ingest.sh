@@ -76,7 +76,7 @@ commas() { awk -v x="$1" 'BEGIN { s = sprintf("%.0f", x); while (s ~ /[0-9][0-9]
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 mkdir "$D/bin"
-cp "$top/pocgate" "$top/pocgated" "$D/bin/"
+cp "$top/pocgate" "$top/pocgate-core" "$top/pocgated" "$D/bin/"
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
 FPR=$(keygen "$D/gnupg")
