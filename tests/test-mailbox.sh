@@ -1,11 +1,16 @@
 #!/bin/sh
 # NAME
-#	test-filing.sh - imap.processed_folder and imap.max_size in a real mailbox
+#	test-mailbox.sh - reading a real mailbox: UID gaps, imap.max_size, imap.processed_folder
 # SYNOPSIS
-#	POCGATE_TOP=. POCGATED=./pocgated sh tests/test-filing.sh
+#	POCGATE_TOP=. POCGATED=./pocgated sh tests/test-mailbox.sh
 # DESCRIPTION
-#	In a mail lab, three messages reach the manager's INBOX (through
-#	Postfix, sent with swaks), the third over 4 KB. Then:
+#	In a mail lab, a folder "Gaps" is given 5,200 messages, of which all but
+#	the last 100 are then expunged (tests/mailbox/gaps.py): pocgated --once
+#	reading it must record exactly those 100, although its first search
+#	window (5,000 UIDs) finds nothing.
+#
+#	Three messages reach the manager's INBOX (through Postfix, sent with
+#	swaks), the third over 4 KB. Then:
 #	  1. pocgated --once with imap.processed_folder = "Done" records each
 #	     and copies each into Done, which it creates: INBOX keeps its three,
 #	     none marked read; Done holds the same three.
@@ -32,19 +37,19 @@ notok() {
 }
 
 if [ "$(id -u)" != 0 ]; then
-	echo "skip - filing: the mail lab needs root"
+	echo "skip - mailbox: the mail lab needs root"
 	exit 0
 fi
 for c in swaks sqlite3 "$PD"; do
-	command -v "$c" >/dev/null 2>&1 || { notok filing_prerequisites "missing $c"; exit 1; }
+	command -v "$c" >/dev/null 2>&1 || { notok mailbox_prerequisites "missing $c"; exit 1; }
 done
-T=$(mktemp -d /tmp/pgfile.XXXXXX) || exit 2
+T=$(mktemp -d /tmp/pgmbox.XXXXXX) || exit 2
 chmod 755 "$T"
 trap 'sh "$LAB" stop "$T/lab" >/dev/null 2>&1; rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
 if ! sh "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
-	notok filing_lab "the lab did not start: $(tail -n 5 "$T/lab.out")"
+	notok mailbox_lab "the lab did not start: $(tail -n 5 "$T/lab.out")"
 	exit 1
 fi
 # shellcheck disable=SC1091 # written by lab.sh start
@@ -65,6 +70,25 @@ conf() {
 }
 mkdir -m 700 "$T/gnupg"
 
+name=uid_gap_wider_than_a_search_window_loses_nothing
+PY=$(command -v /usr/bin/python3 || command -v python3)
+if ! left=$("$PY" "$top/tests/mailbox/gaps.py" "$MD" Gaps 5200 100 "$LAB_IMAP_PORT" "$LAB_CA" \
+	"$LAB_MANAGER" "$LAB_MANAGER_PASSFILE" 2>&1); then
+	notok $name "making the folder failed: $left"
+else
+	C=$(conf gaps 'folder = "Gaps";')
+	if ! "$PD" -c "$C" --once >"$T/gaps.out" 2>&1; then
+		notok $name "pocgated --once exited $?: $(tail -n 3 "$T/gaps.out")"
+	else
+		got=$(sqlite3 -separator ' ' "$T/gaps.db" "SELECT min(uid), max(uid), count(*) FROM inbound")
+		if [ "$got" != "$left" ]; then
+			notok $name "recorded UIDs (first last count) $got; the folder holds $left"
+		else
+			ok "$name (UIDs $left: all recorded, past 5,000 expunged UIDs)"
+		fi
+	fi
+fi
+
 long=$(printf 'All well here. %.0s' $(seq 300))
 for i in 1 2 3; do
 	body="Hello, this is answer $i."
@@ -72,12 +96,12 @@ for i in 1 2 3; do
 	swaks --silent 2 --server 127.0.0.1 --port "$LAB_SMTP_PORT" --from "cert@cert.fra.test" \
 		--to "$LAB_MANAGER" --header "Subject: Re: message $i" \
 		--body "$body" >>"$T/swaks.out" 2>&1 ||
-		notok filing_delivery "swaks failed: $(tail -n 3 "$T/swaks.out")"
+		notok mailbox_delivery "swaks failed: $(tail -n 3 "$T/swaks.out")"
 done
 i=0
 while [ "$(count "$MD")" -lt 3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 if [ "$(count "$MD")" != 3 ]; then
-	notok filing_delivery "INBOX holds $(count "$MD") messages after 30 s, not 3"
+	notok mailbox_delivery "INBOX holds $(count "$MD") messages after 30 s, not 3"
 	exit 1
 fi
 
