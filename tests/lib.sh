@@ -1,4 +1,4 @@
-# shellcheck shell=sh disable=SC2154 # top and LAB_* are the sourcing script's
+# shellcheck shell=sh disable=SC2154,SC2034 # top, T and LAB_* are the sourcing script's; rc and failed are for it
 # NAME
 #	lib.sh - what pocgate's test, benchmark and demo scripts share
 # SYNOPSIS
@@ -24,8 +24,16 @@
 #	queued) and reads no mailbox, with each LINE added, and a directory of
 #	N POCs (tests/bench/gen-directory.py) imported into the store with
 #	$P. Returns 1, DIR/setup.out saying why, when a step fails.
+#
+#	For test scripts, as tests/run.sh counts their lines: ok NAME [WHY];
+#	notok NAME WHY (one line, however many WHY has; sets failed=1); skip
+#	NAME WHY; ms, the time in milliseconds; secs MS, as seconds with two
+#	decimals; run CMD... (standard output in $T/out, error in $T/err, the
+#	exit status in rc and returned); out, what the last run printed; err,
+#	the last three lines of its standard error, on one line.
 # ENVIRONMENT
-#	top: the checkout's top directory, set by the sourcing script.
+#	top: the checkout's top directory, set by the sourcing script; T, its
+#	temporary directory, for run.
 
 keygen() {
 	mkdir -m 700 "$1" || return 1
@@ -83,3 +91,19 @@ lab_conf() {
 		done
 	} >"$f"
 }
+
+ok() { echo "ok - $1"; }
+notok() {
+	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-700)"
+	failed=1
+}
+skip() { echo "skip - $1: $2"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	return $rc
+}
+out() { cat "$T/out"; }
+err() { tail -n 3 "$T/err" | tr '\n' ' '; }

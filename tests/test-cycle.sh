@@ -37,6 +37,8 @@
 set -u
 
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=$top/pocgated
 LAB=$top/tests/lab/lab.sh
@@ -49,15 +51,6 @@ MANAGER_NAME="UNODA, POC Directory Manager"
 DELIVERY_TIMEOUT=30
 failed=0
 
-ok() { echo "ok - $1"; }
-# notok NAME WHY: a failed check, on one line whatever WHY holds.
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-600)"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 t_start=$(ms)
 
 if [ "$(id -u)" != 0 ]; then
@@ -94,16 +87,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-# run CMD...: stdout in $T/out, stderr in $T/err, exit status in rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	return $rc
-}
 # helper ARGS...: tests/cycle/cycle.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$HELPER" "$@"; }
-out() { cat "$T/out"; }
-err() { tail -n 3 "$T/err" | tr '\n' ' '; }
 
 if ! "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
 	notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
@@ -113,8 +98,6 @@ fi
 MAIL=$LAB_DIR/mail
 
 # A passphrase-less ed25519 key: gpg picks SHA256 for it (micalg pgp-sha256).
-# shellcheck source=tests/lib.sh
-. "$top/tests/lib.sh"
 if ! FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <$LAB_MANAGER>"); then
 	notok cycle_signing_key "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1

@@ -48,6 +48,8 @@
 set -u
 
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=$top/pocgated
 LAB=$top/tests/lab/lab.sh
@@ -66,15 +68,6 @@ BSL_AFTER_DEADLINE=30
 SCENARIOS="lad rst bnc bsl kil"
 failed=0
 
-ok() { echo "ok - $1"; }
-# notok NAME WHY: a failed check, on one line whatever WHY holds.
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-700)"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 t_start=$(ms)
 
 skip sighup_with_broken_configuration_keeps_running "covered by tests/test-daemon.sh"
@@ -140,15 +133,8 @@ trap 'exit 1' HUP INT TERM
 
 # run CMD...: stdout in $T/out, stderr in $T/err, exit status in rc and
 # returned.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	return $rc
-}
 # helper ARGS...: tests/ladder/ladder.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$H" "$@"; }
-out() { cat "$T/out"; }
-err() { tail -n 3 "$T/err" | tr '\n' ' '; }
 # logtail S: the end of scenario S's daemon log, for a failure's reason.
 logtail() { grep -v ': \(submitted\|read\) ' "$T/$1.log" 2>/dev/null | tail -n 4 | tr '\n' ' '; }
 
@@ -159,8 +145,6 @@ fi
 . "$T/lab/lab.env"
 MAIL=$LAB_DIR/mail
 
-# shellcheck source=tests/lib.sh
-. "$top/tests/lib.sh"
 if ! FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <$LAB_MANAGER>"); then
 	notok ladder_signing_key "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1

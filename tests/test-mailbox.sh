@@ -25,16 +25,11 @@
 #	POCGATED (default $POCGATE_TOP/pocgated), POCGATE_TOP.
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-PD=${POCGATED:-$top/pocgated}
-LAB=$top/tests/lab/lab.sh
 # shellcheck source=tests/lib.sh
 . "$top/tests/lib.sh"
+PD=${POCGATED:-$top/pocgated}
+LAB=$top/tests/lab/lab.sh
 failed=0
-ok() { echo "ok - $1"; }
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-500)"
-	failed=1
-}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "skip - mailbox: the mail lab needs root"

@@ -53,6 +53,8 @@
 set -u
 
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=$top/pocgated
 LAB=$top/tests/lab/lab.sh
@@ -64,14 +66,6 @@ PY=$(command -v /usr/bin/python3 || command -v python3 || true)
 REPORT_TIMEOUT=30
 failed=0
 
-ok() { echo "ok - $1"; }
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-700)"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 t_start=$(ms)
 
 if [ "$(id -u)" != 0 ]; then
@@ -105,13 +99,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	return $rc
-}
-out() { cat "$T/out"; }
-err() { tail -n 3 "$T/err" | tr '\n' ' '; }
 
 mkdir -m 700 "$T/gnupg"
 GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \

@@ -49,6 +49,8 @@
 set -u
 
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=$top/pocgated
 LAB=$top/tests/lab/lab.sh
@@ -61,15 +63,6 @@ BULK_TIMEOUT=90
 BULK_N=300
 failed=0
 
-ok() { echo "ok - $1"; }
-# notok NAME WHY: a failed check, on one line whatever WHY holds.
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c 1-700)"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 t_start=$(ms)
 
 if [ "$(id -u)" != 0 ]; then
@@ -115,20 +108,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
-# run CMD...: stdout in $T/out, stderr in $T/err, exit status in rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	return $rc
-}
 # helper ARGS...: tests/replies/replies.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$H" "$@"; }
-out() { cat "$T/out"; }
-err() { tail -n 3 "$T/err" | tr '\n' ' '; }
 
-# keygen HOME UID (tests/lib.sh): a key in a new GnuPG home; its fingerprint.
-# shellcheck source=tests/lib.sh
-. "$top/tests/lib.sh"
 # The manager's key signs the pings (the lab's manager is always this).
 FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <manager@pocgate.test>")
 if [ -z "$FPR" ]; then
