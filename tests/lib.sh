@@ -31,6 +31,10 @@
 #	decimals; run CMD... (standard output in $T/out, error in $T/err, the
 #	exit status in rc and returned); out, what the last run printed; err,
 #	the last three lines of its standard error, on one line.
+#
+#	need NAME PROGRAM...: each PROGRAM must be a command (or, with a slash
+#	in its name, an executable file; an empty one stands for python3):
+#	else one "not ok - NAME_prerequisites" line and exit 1.
 # ENVIRONMENT
 #	top: the checkout's top directory, set by the sourcing script; T, its
 #	temporary directory, for run.
@@ -107,3 +111,19 @@ run() {
 }
 out() { cat "$T/out"; }
 err() { tail -n 3 "$T/err" | tr '\n' ' '; }
+need() {
+	n=$1
+	shift
+	missing=""
+	for c in "$@"; do
+		case $c in
+		'') missing="$missing python3" ;;
+		*/*) [ -x "$c" ] || missing="$missing $c (run make first)" ;;
+		*) command -v "$c" >/dev/null 2>&1 || missing="$missing $c" ;;
+		esac
+	done
+	if [ -n "$missing" ]; then
+		notok "${n}_prerequisites" "missing:$missing (tests/deps.sh test installs what a Debian package has)"
+		exit 1
+	fi
+}

@@ -75,20 +75,7 @@ if [ "$(id -u)" != 0 ]; then
 	skip ladder "the mail lab needs root to start Postfix and Dovecot"
 	exit 0
 fi
-missing=""
-for c in postfix postqueue dovecot gpg gpgconf swaks "$PY"; do
-	command -v "$c" >/dev/null 2>&1 || missing="$missing ${c:-python3}"
-done
-if [ -n "$missing" ]; then
-	notok ladder_prerequisites "missing:$missing (run tests/deps.sh test)"
-	exit 1
-fi
-for b in "$P" "$PD"; do
-	if [ ! -x "$b" ]; then
-		notok ladder_prerequisites "'$b' is not executable (run make first)"
-		exit 1
-	fi
-done
+need ladder postfix postqueue dovecot gpg gpgconf swaks "$PY" "$P" "$PD"
 
 # Short: Dovecot's socket paths under the lab must fit in 108 bytes.
 T=$(mktemp -d /tmp/pglad.XXXXXX) || exit 2

@@ -72,20 +72,7 @@ if [ "$(id -u)" != 0 ]; then
 	skip mta "the mail lab needs root to start Postfix, Dovecot and Exim"
 	exit 0
 fi
-missing=""
-for c in postfix dovecot gpg gpgconf "$PY"; do
-	command -v "$c" >/dev/null 2>&1 || missing="$missing ${c:-python3}"
-done
-if [ -n "$missing" ]; then
-	notok mta_prerequisites "missing:$missing (run tests/deps.sh test)"
-	exit 1
-fi
-for b in "$P" "$PD"; do
-	if [ ! -x "$b" ]; then
-		notok mta_prerequisites "'$b' is not executable (run make first)"
-		exit 1
-	fi
-done
+need mta postfix dovecot gpg gpgconf "$PY" "$P" "$PD"
 
 T=$(mktemp -d /tmp/pgmta.XXXXXX) || exit 2
 chmod 755 "$T"
@@ -100,12 +87,8 @@ trap cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
 
-mkdir -m 700 "$T/gnupg"
-GNUPGHOME=$T/gnupg gpg --batch --quiet --passphrase '' --quick-gen-key \
-	"UNODA POC Directory Manager <manager@pocgate.test>" ed25519 sign never >"$T/gpg.out" 2>&1
-FPR=$(GNUPGHOME=$T/gnupg gpg --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
-if [ -z "$FPR" ]; then
-	notok mta_keys "gpg could not make a key: $(tail -n 3 "$T/gpg.out")"
+if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
+	notok mta_keys "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1
 fi
 

@@ -69,20 +69,7 @@ if [ "$(id -u)" != 0 ]; then
 	skip replies "the mail lab needs root to start Postfix and Dovecot"
 	exit 0
 fi
-missing=""
-for c in postfix postqueue dovecot gpg gpgconf mutt tmux swaks "$PY"; do
-	command -v "$c" >/dev/null 2>&1 || missing="$missing ${c:-python3}"
-done
-if [ -n "$missing" ]; then
-	notok replies_prerequisites "missing:$missing (run tests/deps.sh test)"
-	exit 1
-fi
-for b in "$P" "$PD"; do
-	if [ ! -x "$b" ]; then
-		notok replies_prerequisites "'$b' is not executable (run make first)"
-		exit 1
-	fi
-done
+need replies postfix postqueue dovecot gpg gpgconf mutt tmux swaks "$PY" "$P" "$PD"
 
 # Short: Dovecot's socket paths under the lab must fit in 108 bytes.
 T=$(mktemp -d /tmp/pgrep.XXXXXX) || exit 2
