@@ -500,10 +500,12 @@ static char *own_text(const char *text, size_t max)
 		while (*t == ' ' || *t == '\t')
 			t++;
 		size_t tl = strlen(t);
-		/* any language's "-----Original Message-----" line */
+		while (tl && (t[tl - 1] == '\r' || t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			tl--;
+		/* any language's "-----Original Message-----" line: it starts and
+		 * ends with five dashes */
 		int dashes = tl >= 10 && strncmp(t, "-----", 5) == 0 &&
-			     strcmp(t + tl - 5 - (t[tl - 1] == '\r'), "-----") >= 0 &&
-			     strstr(t + 5, "-----") != NULL;
+			     strncmp(t + tl - 5, "-----", 5) == 0;
 		if (out.len > 0 && (dashes || find_any(line.buf, markers) != NULL))
 			break;
 		if (*t != '>') {

@@ -671,6 +671,25 @@ static void text_below_a_localised_quote_header_is_not_the_reply(void)
 	}
 }
 
+static void a_line_framed_by_dashes_only_at_its_start_does_not_end_the_own_text(void)
+{
+	/* "-----Original Message-----" ends the reply's own words; a signature
+	 * line that merely starts with dashes (and has more inside) does not,
+	 * or what follows it would be taken for quoted text */
+	struct classification c;
+
+	classification_init(&c);
+	classify_raw(REPLY_HEAD "Hello,\n-----CERT team----- duty officers\n"
+				"I am out of the office until 30 November.\n",
+		     &c);
+	expect_at(__LINE__, "dashes inside a line", VERDICT_AUTO_REPLY, &c);
+	classify_raw(REPLY_HEAD "Hello,\n-----Original Message-----\n"
+				"I am out of the office until 30 November.\n",
+		     &c);
+	expect_at(__LINE__, "a real quote header, CRLF or not", VERDICT_REPLY, &c);
+	classification_release(&c);
+}
+
 static void words_that_only_start_auto_replies_elsewhere_do_not_decide(void)
 {
 	/* "on leave" and "thank you for your message" open people's replies too */
@@ -749,6 +768,7 @@ int main(void)
 	RUN(quoted_ping_does_not_make_a_reply_automatic);
 	RUN(whole_ping_below_the_reply_does_not_make_it_automatic);
 	RUN(text_below_a_localised_quote_header_is_not_the_reply);
+	RUN(a_line_framed_by_dashes_only_at_its_start_does_not_end_the_own_text);
 	RUN(words_that_only_start_auto_replies_elsewhere_do_not_decide);
 	RUN(classification_is_reset_between_messages);
 	RUN(verdict_names_are_the_labels_of_the_corpus);
