@@ -22,6 +22,8 @@
 #	/work/shared/checks: gen_directory.py and tamper_event.py).
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-}
 if [ -z "$P" ]; then
 	P=$top/pocgate
@@ -33,19 +35,8 @@ T=$(mktemp -d /tmp/pocgate-cli.XXXXXX) || exit 2
 trap 'rm -rf "$T"' EXIT
 failed=0
 
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1: $2"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
 first_line() { head -n 1 "$1" | cut -c 1-200; }
 
-# run CMD...: runs it with stdout in $T/out and stderr in $T/err; sets rc.
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-}
 
 # conf NAME: writes $T/NAME.conf for the store $T/NAME.db, prints its path.
 conf() {
@@ -61,18 +52,18 @@ print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM event").fetchon
 }
 
 if [ ! -x "$P" ]; then
-	not_ok "pocgate binary" "'$P' is not executable (run make first)"
+	notok "pocgate binary" "'$P' is not executable (run make first)"
 	exit 1
 fi
 for b in python3; do
 	command -v $b >/dev/null || {
-		not_ok "tools" "needs $b"
+		notok "tools" "needs $b"
 		exit 1
 	}
 done
 C=$(conf main)
 grep -q "$T/main.db" "$C" || {
-	not_ok "temporary configuration" "conf/pocgate.conf has no top-level database setting"
+	notok "temporary configuration" "conf/pocgate.conf has no top-level database setting"
 	exit 1
 }
 
@@ -85,9 +76,9 @@ help_ok() {
 	shift 2
 	POCGATE_CONFIG=$T/none.conf run "$@"
 	if [ "$rc" -ne 0 ]; then
-		not_ok "$name" "exit $rc: $(first_line "$T/err")"
+		notok "$name" "exit $rc: $(first_line "$T/err")"
 	elif ! grep -Eq "$pat" "$T/out"; then
-		not_ok "$name" "no line '$pat' on stdout: $(first_line "$T/out")"
+		notok "$name" "no line '$pat' on stdout: $(first_line "$T/out")"
 	else
 		ok "$name"
 	fi
@@ -118,38 +109,38 @@ run "$P" frobnicate
 if [ "$rc" -eq 64 ] && grep -q "frobnicate" "$T/err"; then
 	ok "unknown command exits 64 and names it"
 else
-	not_ok "unknown command exits 64 and names it" "exit $rc: $(first_line "$T/err")"
+	notok "unknown command exits 64 and names it" "exit $rc: $(first_line "$T/err")"
 fi
 run "$P" -c "$C" directory frobnicate
 if [ "$rc" -eq 64 ] && grep -q "'directory frobnicate' is not a command" "$T/err"; then
 	ok "unknown subcommand exits 64 and names it"
 else
-	not_ok "unknown subcommand exits 64 and names it" "exit $rc: $(first_line "$T/err")"
+	notok "unknown subcommand exits 64 and names it" "exit $rc: $(first_line "$T/err")"
 fi
 run "$P"
 [ "$rc" -eq 64 ] && grep -q '^usage: pocgate' "$T/err" &&
 	ok "no command exits 64 with the usage on stderr" ||
-	not_ok "no command exits 64 with the usage on stderr" "exit $rc"
+	notok "no command exits 64 with the usage on stderr" "exit $rc"
 
 # ---- configuration ----
 
 run "$P" -c "$C" config check
 [ "$rc" -eq 0 ] && ok "config check of the sample configuration" ||
-	not_ok "config check of the sample configuration" "exit $rc: $(first_line "$T/err")"
+	notok "config check of the sample configuration" "exit $rc: $(first_line "$T/err")"
 sed -E '0,/^([[:space:]]*)database([[:space:]]*[=:])/s//\1databse\2/' "$C" >"$T/typo.conf"
 line=$(grep -n '^[[:space:]]*databse' "$T/typo.conf" | cut -d: -f1)
 run "$P" -c "$T/typo.conf" config check
 if [ "$rc" -ne 78 ]; then
-	not_ok "config check of a typo exits 78 and names FILE:LINE" "exit $rc"
+	notok "config check of a typo exits 78 and names FILE:LINE" "exit $rc"
 elif ! grep -q "typo\.conf:$line:.*databse" "$T/err"; then
-	not_ok "config check of a typo exits 78 and names FILE:LINE" \
+	notok "config check of a typo exits 78 and names FILE:LINE" \
 		"no 'typo.conf:$line: ... databse': $(first_line "$T/err")"
 else
 	ok "config check of a typo exits 78 and names FILE:LINE"
 fi
 run "$P" -c "$T/typo.conf" directory list
 [ "$rc" -eq 78 ] && ok "a command refuses a broken configuration with 78" ||
-	not_ok "a command refuses a broken configuration with 78" "exit $rc"
+	notok "a command refuses a broken configuration with 78" "exit $rc"
 
 # ---- directory import ----
 
@@ -157,20 +148,20 @@ run "$P" -c "$C" directory import --dry-run "$top/conf/directory.csv"
 if [ "$rc" -eq 0 ] && grep -q "68 rows, all good" "$T/out" && [ "$(events "$T/main.db")" = 0 ]; then
 	ok "directory import --dry-run checks and writes nothing"
 else
-	not_ok "directory import --dry-run checks and writes nothing" "exit $rc: $(first_line "$T/out")"
+	notok "directory import --dry-run checks and writes nothing" "exit $rc: $(first_line "$T/out")"
 fi
 
 run "$P" -c "$C" directory import "$top/conf/directory.csv"
 if [ "$rc" -eq 0 ] && grep -q "68 rows: 68 added, 0 updated, 0 unchanged" "$T/out"; then
 	ok "directory import of the sample CSV"
 else
-	not_ok "directory import of the sample CSV" "exit $rc: $(first_line "$T/out")$(first_line "$T/err")"
+	notok "directory import of the sample CSV" "exit $rc: $(first_line "$T/out")$(first_line "$T/err")"
 fi
 run "$P" -c "$C" directory import "$top/conf/directory.json"
 if [ "$rc" -eq 0 ] && grep -q "68 rows: 0 added, 0 updated, 68 unchanged" "$T/out"; then
 	ok "directory import of the sample JSON after the CSV changes nothing"
 else
-	not_ok "directory import of the sample JSON after the CSV changes nothing" \
+	notok "directory import of the sample JSON after the CSV changes nothing" \
 		"exit $rc: $(first_line "$T/out")$(first_line "$T/err")"
 fi
 
@@ -189,22 +180,22 @@ run "$P" -c "$C" directory import "$T/bad.csv"
 "$P" -c "$C" directory export >"$T/after.csv" 2>/dev/null
 reported=$(grep -Eo 'bad\.csv:[0-9]+:' "$T/err" | grep -Eo '[0-9]+' | sort -un | tr '\n' ' ')
 if [ "$rc" -ne 65 ]; then
-	not_ok "import of a bad file exits 65" "exit $rc"
+	notok "import of a bad file exits 65" "exit $rc"
 else
 	ok "import of a bad file exits 65"
 fi
 [ "$reported" = "4 5 7 " ] && ok "import of a bad file names every bad line and no good one" ||
-	not_ok "import of a bad file names every bad line and no good one" "lines reported: $reported"
+	notok "import of a bad file names every bad line and no good one" "lines reported: $reported"
 if cmp -s "$T/before.csv" "$T/after.csv" && [ "$(events "$T/main.db")" = "$n_before" ]; then
 	ok "import of a bad file writes nothing"
 else
-	not_ok "import of a bad file writes nothing" "the directory or the audit trail changed"
+	notok "import of a bad file writes nothing" "the directory or the audit trail changed"
 fi
 
 run "$P" -c "$C" directory import "$T/no-such-file.csv"
 [ "$rc" -eq 66 ] && grep -q "no-such-file.csv" "$T/err" &&
 	ok "import of a missing file exits 66" ||
-	not_ok "import of a missing file exits 66" "exit $rc: $(first_line "$T/err")"
+	notok "import of a missing file exits 66" "exit $rc: $(first_line "$T/err")"
 
 # ---- list, show, export ----
 
@@ -213,39 +204,39 @@ if [ "$rc" -eq 0 ] && [ "$(grep -c ' FRA ' "$T/out")" -eq 3 ] && grep -q '^3 con
 	! grep -q ' EGY ' "$T/out"; then
 	ok "directory list --state FRA lists France's three contacts"
 else
-	not_ok "directory list --state FRA lists France's three contacts" "exit $rc: $(tail -n 1 "$T/out")"
+	notok "directory list --state FRA lists France's three contacts" "exit $rc: $(tail -n 1 "$T/out")"
 fi
 run "$P" -c "$C" directory show FRA
 if [ "$rc" -eq 0 ] && [ "$(first_line "$T/out")" = "FRA  France" ] &&
 	grep -q '^Permanent Mission contact [0-9]' "$T/out"; then
 	ok "directory show FRA"
 else
-	not_ok "directory show FRA" "exit $rc: $(first_line "$T/out")"
+	notok "directory show FRA" "exit $rc: $(first_line "$T/out")"
 fi
 run "$P" -c "$C" directory show ZZZ
 [ "$rc" -ne 0 ] && grep -q "ZZZ" "$T/err" && ok "directory show of an unknown State fails" ||
-	not_ok "directory show of an unknown State fails" "exit $rc"
+	notok "directory show of an unknown State fails" "exit $rc"
 
 run "$P" -c "$C" directory export --format json
 if [ "$rc" -ne 0 ]; then
-	not_ok "directory export --format json is valid JSON" "exit $rc"
+	notok "directory export --format json is valid JSON" "exit $rc"
 elif ! python3 -m json.tool "$T/out" >/dev/null 2>"$T/jerr"; then
-	not_ok "directory export --format json is valid JSON" "$(first_line "$T/jerr")"
+	notok "directory export --format json is valid JSON" "$(first_line "$T/jerr")"
 elif [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/out")" != 68 ]; then
-	not_ok "directory export --format json is valid JSON" "not 68 contacts"
+	notok "directory export --format json is valid JSON" "not 68 contacts"
 else
 	ok "directory export --format json is valid JSON"
 fi
 run "$P" -c "$C" directory export
 n=$(python3 -c "import csv,sys;print(len(list(csv.DictReader(open(sys.argv[1],encoding='utf-8-sig')))))" "$T/out")
 [ "$rc" -eq 0 ] && [ "$n" = 68 ] && ok "directory export writes CSV with every contact" ||
-	not_ok "directory export writes CSV with every contact" "exit $rc, $n rows"
+	notok "directory export writes CSV with every contact" "exit $rc, $n rows"
 
 # ---- audit ----
 
 run "$P" -c "$C" audit verify
 [ "$rc" -eq 0 ] && grep -q 'intact' "$T/out" && ok "audit verify holds after imports" ||
-	not_ok "audit verify holds after imports" "exit $rc: $(first_line "$T/out")"
+	notok "audit verify holds after imports" "exit $rc: $(first_line "$T/out")"
 
 # Every stored hash recomputed from the canonical form in src/audit.c, with
 # nothing of pocgate's: the form is what others re-check exports with.
@@ -265,7 +256,7 @@ print(n)
 EOF
 [ $? -eq 0 ] && [ "$(cat "$T/hash")" -gt 68 ] &&
 	ok "every event's hash is SHA-256 of the documented canonical form" ||
-	not_ok "every event's hash is SHA-256 of the documented canonical form" "$(first_line "$T/hash")"
+	notok "every event's hash is SHA-256 of the documented canonical form" "$(first_line "$T/hash")"
 
 C2=$(conf tamper)
 "$P" -c "$C2" directory import "$top/conf/directory.json" >/dev/null 2>&1
@@ -293,18 +284,18 @@ print(f"(^|[^0-9A-Fa-f])({h[:7]})")
 EOF
 fi
 if [ $? -ne 0 ]; then
-	not_ok "audit verify names an altered event" "could not alter: $(tail -n 1 "$T/names")"
+	notok "audit verify names an altered event" "could not alter: $(tail -n 1 "$T/names")"
 else
 	ev=$(head -n 1 "$T/names")
 	tail -n +2 "$T/names" >"$T/pat"
 	run "$P" -c "$C2" audit verify
 	if [ "$rc" -ne 65 ]; then
-		not_ok "audit verify exits 65 after an event is altered" "exit $rc after $ev"
+		notok "audit verify exits 65 after an event is altered" "exit $rc after $ev"
 	else
 		ok "audit verify exits 65 after an event is altered"
 	fi
 	grep -Eq -f "$T/pat" "$T/out" && ok "audit verify names the altered event" ||
-		not_ok "audit verify names the altered event" "$ev not named: $(first_line "$T/out")"
+		notok "audit verify names the altered event" "$ev not named: $(first_line "$T/out")"
 fi
 
 # ---- scale ----
@@ -316,7 +307,7 @@ if [ -f "$checks/gen_directory.py" ]; then
 	if [ "$rc" -eq 0 ] && grep -q "693 rows: 693 added" "$T/out"; then
 		ok "import of a 193-State, 500-POC directory"
 	else
-		not_ok "import of a 193-State, 500-POC directory" \
+		notok "import of a 193-State, 500-POC directory" \
 			"exit $rc: $(first_line "$T/out")$(first_line "$T/err")"
 	fi
 	python3 "$checks/gen_directory.py" "$T/bigbad.csv" --pocs 500 --bad >"$T/badlines"
@@ -325,7 +316,7 @@ if [ -f "$checks/gen_directory.py" ]; then
 	got=$(grep -Eo 'bigbad\.csv:[0-9]+:' "$T/err" | grep -Eo '[0-9]+' | sort -un | tr '\n' ' ')
 	[ "$rc" -eq 65 ] && [ "$got" = "$want" ] &&
 		ok "a 500-POC directory with bad rows names exactly the bad lines" ||
-		not_ok "a 500-POC directory with bad rows names exactly the bad lines" \
+		notok "a 500-POC directory with bad rows names exactly the bad lines" \
 			"exit $rc, lines $got, expected $want"
 else
 	skip "import of a 193-State, 500-POC directory" "no $checks/gen_directory.py"
@@ -341,14 +332,14 @@ run "$T/alone/pocgate" status
 if [ "$rc" -eq 69 ] && grep -q "cannot run '.*pocgate-core'" "$T/err"; then
 	ok "pocgate without pocgate-core says so and exits 69"
 else
-	not_ok "pocgate without pocgate-core says so and exits 69" "exit $rc: $(first_line "$T/err")"
+	notok "pocgate without pocgate-core says so and exits 69" "exit $rc: $(first_line "$T/err")"
 fi
 printf 'From: a@b.test\nSubject: Re: ping\n\nReceived, thank you.\n' >"$T/alone/reply.eml"
 run "$T/alone/pocgate" classify "$T/alone/reply.eml"
 if [ "$rc" -eq 0 ] && grep -q "	reply	" "$T/out"; then
 	ok "pocgate classify needs no pocgate-core"
 else
-	not_ok "pocgate classify needs no pocgate-core" "exit $rc: $(first_line "$T/out") $(first_line "$T/err")"
+	notok "pocgate classify needs no pocgate-core" "exit $rc: $(first_line "$T/out") $(first_line "$T/err")"
 fi
 
 # ---- pocgated ----
@@ -357,11 +348,11 @@ if [ -x "$PD" ]; then
 	C4=$(conf daemon)
 	run "$PD" -c "$C4" --once
 	[ "$rc" -eq 0 ] && [ -f "$T/daemon.db" ] && ok "pocgated --once exits 0 with a valid config" ||
-		not_ok "pocgated --once exits 0 with a valid config" "exit $rc: $(first_line "$T/err")"
+		notok "pocgated --once exits 0 with a valid config" "exit $rc: $(first_line "$T/err")"
 	run "$PD" -c "$T/typo.conf" --once
 	[ "$rc" -eq 78 ] && grep -q 'typo\.conf' "$T/err" &&
 		ok "pocgated refuses a broken configuration with 78" ||
-		not_ok "pocgated refuses a broken configuration with 78" "exit $rc"
+		notok "pocgated refuses a broken configuration with 78" "exit $rc"
 else
 	skip "pocgated --once exits 0 with a valid config" "no pocgated at '$PD'"
 	skip "pocgated refuses a broken configuration with 78" "no pocgated at '$PD'"

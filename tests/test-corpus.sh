@@ -23,6 +23,8 @@
 #	(default the parent of this script's directory).
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-./pocgate}
 [ -x "$P" ] || P=$top/pocgate
 case $P in /*) ;; *) P=$(pwd)/$P ;; esac
@@ -32,15 +34,9 @@ T=$(mktemp -d /tmp/pocgate-corpus.XXXXXX) || exit 2
 trap 'rm -rf "$T"' EXIT
 failed=0
 
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1: $2"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
 
 if [ ! -x "$P" ]; then
-	not_ok corpus "no pocgate binary at '$P' (set POCGATE)"
+	notok corpus "no pocgate binary at '$P' (set POCGATE)"
 	exit 1
 fi
 
@@ -67,7 +63,7 @@ labels() {
 
 # ---- 1. the golden files ----
 if [ ! -f "$corpus/labels.tsv" ]; then
-	not_ok corpus_labels "no $corpus/labels.tsv"
+	notok corpus_labels "no $corpus/labels.tsv"
 else
 	labels "$corpus" >"$T/own.labels"
 	cut -f 1 "$T/own.labels" | sort >"$T/own.labelled"
@@ -75,12 +71,12 @@ else
 	if cmp -s "$T/own.labelled" "$T/own.files"; then
 		ok corpus_labels_name_every_file_once
 	else
-		not_ok corpus_labels_name_every_file_once \
+		notok corpus_labels_name_every_file_once \
 			"$(diff "$T/own.labelled" "$T/own.files" | grep '^[<>]' | tr '\n' ' ' | cut -c 1-300)"
 	fi
 	cut -f 1 "$T/own.labels" | sed "s|^|$corpus/|" >"$T/own.list"
 	classify_list "$T/own.list" "$T/own.out"
-	[ $rc -eq 0 ] || not_ok corpus_classify_exit_status "pocgate classify exited $rc: $(head -c 300 "$T/err")"
+	[ $rc -eq 0 ] || notok corpus_classify_exit_status "pocgate classify exited $rc: $(head -c 300 "$T/err")"
 	awk -F '\t' -v dir="$corpus/" '
 		FNR == NR { f = substr($1, length(dir) + 1); got[f] = $2; why[f] = $3; next }
 		{
@@ -110,17 +106,17 @@ if [ -f "$shared/labels.tsv" ]; then
 			if (g == "none") print $1 >(out ".none")
 		}' "$T/shared.out" "$T/shared.labels"
 	if [ $rc -ne 0 ] || [ -s "$T/shared.none" ]; then
-		not_ok shared_corpus_every_message_classified \
+		notok shared_corpus_every_message_classified \
 			"exit $rc; no verdict for: $(tr '\n' ' ' <"$T/shared.none" 2>/dev/null | cut -c 1-300)"
 	fi
 	if [ -s "$T/shared.as_reply" ]; then
-		not_ok shared_corpus_no_bounce_or_auto_reply_counted_as_reply \
+		notok shared_corpus_no_bounce_or_auto_reply_counted_as_reply \
 			"$(wc -l <"$T/shared.as_reply") counted as replies: $(tr '\n' ' ' <"$T/shared.as_reply" | cut -c 1-400)"
 	else
 		ok shared_corpus_no_bounce_or_auto_reply_counted_as_reply
 	fi
 	if [ -s "$T/shared.false_hard" ]; then
-		not_ok shared_corpus_hard_bounce_precision_100 \
+		notok shared_corpus_hard_bounce_precision_100 \
 			"$(wc -l <"$T/shared.false_hard") not hard bounces: $(tr '\n' ' ' <"$T/shared.false_hard" | cut -c 1-400)"
 	else
 		ok shared_corpus_hard_bounce_precision_100
@@ -169,7 +165,7 @@ robust() {
 	mkdir -p "$d"
 	n=$(damage "$2" "$d")
 	if [ -z "$n" ]; then
-		not_ok "$1_damaged_copies_get_a_verdict" "could not make the damaged copies"
+		notok "$1_damaged_copies_get_a_verdict" "could not make the damaged copies"
 		return
 	fi
 	(cd "$d" && ls) | sed "s|^|$d/|" >"$T/$1.damaged.list"
@@ -177,9 +173,9 @@ robust() {
 	got=$(awk -F '\t' '$2 ~ /^(bounce-hard|bounce-soft|auto-reply|reply|malformed)$/ { n++ } END { print n + 0 }' \
 		"$T/$1.damaged.out")
 	if [ $rc -ne 0 ]; then
-		not_ok "$1_damaged_copies_get_a_verdict" "pocgate classify exited $rc on $n damaged copies: $(head -c 300 "$T/err")"
+		notok "$1_damaged_copies_get_a_verdict" "pocgate classify exited $rc on $n damaged copies: $(head -c 300 "$T/err")"
 	elif [ "$got" -ne "$n" ]; then
-		not_ok "$1_damaged_copies_get_a_verdict" "$got verdicts for $n damaged copies"
+		notok "$1_damaged_copies_get_a_verdict" "$got verdicts for $n damaged copies"
 	else
 		ok "$1_damaged_copies_get_a_verdict"
 	fi

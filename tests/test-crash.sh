@@ -13,13 +13,13 @@
 #	audit chain verifies.
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=$top/pocgated
 PY=$(command -v /usr/bin/python3 || command -v python3)
 N=240
 failed=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1: $2"; failed=1; }
 
 D=$(mktemp -d /tmp/pgcrash.XXXXXX)
 chmod 755 "$D"
@@ -32,12 +32,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if ! sh "$top/tests/lab/lab.sh" start "$D/lab" >"$D/lab.log" 2>&1; then
-	nok lab_starts "$(tail -n 3 "$D/lab.log")"
+	notok lab_starts "$(tail -n 3 "$D/lab.log")"
 	exit 1
 fi
 . "$D/lab/lab.env"
-# shellcheck source=tests/lib.sh
-. "$top/tests/lib.sh"
 FPR=$(keygen "$D/gnupg" 'Manager <manager@pocgate.test>')
 cat >"$D/c.conf" <<CONF
 database = "$D/p.db";
@@ -50,7 +48,7 @@ smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls";
 imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls"; ca_file = "$LAB_CA"; };
 CONF
 "$PY" "$top/tests/bench/gen-directory.py" "$D/dir.csv" "$N"
-"$P" -c "$D/c.conf" directory import "$D/dir.csv" >/dev/null 2>&1 || { nok import "failed"; exit 1; }
+"$P" -c "$D/c.conf" directory import "$D/dir.csv" >/dev/null 2>&1 || { notok import "failed"; exit 1; }
 
 count() { # SQL: one number from the store
 	"$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$D/p.db" "$1"
@@ -75,7 +73,7 @@ composed=$(count "SELECT count(*) FROM outbox")
 if [ "$queued" -eq "$N" ] && [ "$composed" -lt "$N" ]; then
 	ok "kill_during_signing_leaves_every_ping_queued ($composed of $N composed)"
 else
-	nok kill_during_signing_leaves_every_ping_queued "pings $queued, composed $composed"
+	notok kill_during_signing_leaves_every_ping_queued "pings $queued, composed $composed"
 fi
 
 # 2. SIGKILL pocgated while it composes and submits, at growing points.
@@ -83,13 +81,13 @@ for at in 40 90 150 200; do
 	"$PD" -c "$D/c.conf" --once >/dev/null 2>&1 &
 	wait_then_kill $! "SELECT count(*) FROM outbox WHERE state = 'submitted'" "$at"
 done
-"$PD" -c "$D/c.conf" --once >"$D/last.log" 2>&1 || nok final_run_succeeds "$(tail -n 2 "$D/last.log")"
+"$PD" -c "$D/c.conf" --once >"$D/last.log" 2>&1 || notok final_run_succeeds "$(tail -n 2 "$D/last.log")"
 
 sent=$(count "SELECT count(*) FROM ping WHERE state = 'sent'")
 msgs=$(count "SELECT count(*) FROM outbox")
 [ "$sent" -eq "$N" ] && [ "$msgs" -eq "$N" ] &&
 	ok "after_kills_every_ping_is_sent_and_composed_once" ||
-	nok after_kills_every_ping_is_sent_and_composed_once "sent $sent, messages $msgs of $N"
+	notok after_kills_every_ping_is_sent_and_composed_once "sent $sent, messages $msgs of $N"
 
 # Every POC's mailbox: at least one message, and only one Message-ID.
 i=0
@@ -116,9 +114,9 @@ PY
 set -- $bad
 [ "$1" -eq "$N" ] && [ "$2" -eq 0 ] &&
 	ok "every_poc_received_its_ping_under_one_message_id" ||
-	nok every_poc_received_its_ping_under_one_message_id "$1 mailboxes of $N, $2 with several Message-IDs"
+	notok every_poc_received_its_ping_under_one_message_id "$1 mailboxes of $N, $2 with several Message-IDs"
 
 "$P" -c "$D/c.conf" audit verify >"$D/audit.log" 2>&1 &&
 	ok "audit_chain_verifies_after_kills" ||
-	nok audit_chain_verifies_after_kills "$(head -n 1 "$D/audit.log")"
+	notok audit_chain_verifies_after_kills "$(head -n 1 "$D/audit.log")"
 exit $failed

@@ -10,9 +10,9 @@
 #	must reload), then SIGTERM (it must exit 0 promptly).
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 failed=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1: $2"; failed=1; }
 
 T=$(mktemp -d)
 trap 'kill -9 $P 2>/dev/null; rm -rf "$T"' EXIT
@@ -29,30 +29,30 @@ wait_log() {
 	grep -q "$1" "$T/log"
 }
 
-wait_log "started with configuration" && ok daemon_starts || nok daemon_starts "$(cat "$T/log")"
+wait_log "started with configuration" && ok daemon_starts || notok daemon_starts "$(cat "$T/log")"
 echo "databse = \"x\";" >>"$T/c.conf"
 kill -HUP $P
 if wait_log "keeping the running one" && kill -0 $P 2>/dev/null; then
 	ok sighup_with_a_broken_configuration_keeps_the_old_one
 else
-	nok sighup_with_a_broken_configuration_keeps_the_old_one "$(tail -n 3 "$T/log")"
+	notok sighup_with_a_broken_configuration_keeps_the_old_one "$(tail -n 3 "$T/log")"
 fi
 grep -q "c.conf:[0-9]*: databse: unknown setting" "$T/log" &&
 	ok broken_reload_is_logged_with_file_and_line ||
-	nok broken_reload_is_logged_with_file_and_line "$(tail -n 3 "$T/log")"
+	notok broken_reload_is_logged_with_file_and_line "$(tail -n 3 "$T/log")"
 cp "$T/good.conf" "$T/c.conf"
 kill -HUP $P
 wait_log "reloaded" && kill -0 $P 2>/dev/null && ok sighup_reloads_a_good_configuration ||
-	nok sighup_reloads_a_good_configuration "$(tail -n 3 "$T/log")"
+	notok sighup_reloads_a_good_configuration "$(tail -n 3 "$T/log")"
 kill -TERM $P
 i=0
 while kill -0 $P 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 $P 2>/dev/null; then
-	nok sigterm_stops_it "still running 5 s after SIGTERM"
+	notok sigterm_stops_it "still running 5 s after SIGTERM"
 else
 	wait $P
 	rc=$?
-	[ $rc -eq 0 ] && ok sigterm_stops_it_cleanly || nok sigterm_stops_it_cleanly "exit $rc"
+	[ $rc -eq 0 ] && ok sigterm_stops_it_cleanly || notok sigterm_stops_it_cleanly "exit $rc"
 fi
 
 # The schedule: a start date in the past starts one cycle, once, whatever
@@ -65,6 +65,6 @@ n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('
 if [ "$n" = 1 ] && grep -q "scheduled cycle .* started" "$T/s1.log" && ! grep -q "scheduled cycle .* started" "$T/s2.log"; then
 	ok schedule_catches_up_once_never_twice
 else
-	nok schedule_catches_up_once_never_twice "$n cycles; $(grep -h scheduled "$T/s1.log" "$T/s2.log" | head -n 2)"
+	notok schedule_catches_up_once_never_twice "$n cycles; $(grep -h scheduled "$T/s1.log" "$T/s2.log" | head -n 2)"
 fi
 exit $failed

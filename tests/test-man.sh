@@ -22,18 +22,14 @@
 #	directory).
 set -u
 top=${POCGATE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 P=${POCGATE:-$top/pocgate}
 PD=${POCGATED:-$top/pocgated}
 T=$(mktemp -d /tmp/pocgate-man.XXXXXX) || exit 2
 trap 'rm -rf "$T"' EXIT
 failed=0
 
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1: $2"
-	failed=1
-}
-skip() { echo "skip - $1: $2"; }
 first_line() { head -n 1 "$1" | cut -c 1-200; }
 
 # The rendering must not depend on the caller's settings.
@@ -70,7 +66,7 @@ mentions() {
 	if [ -z "$missing" ]; then
 		ok "$name"
 	else
-		not_ok "$name" "not mentioned:$missing"
+		notok "$name" "not mentioned:$missing"
 	fi
 }
 
@@ -83,23 +79,23 @@ have man || skip "man -l" "man is not installed; checking with groff -man -Tutf8
 for page in pocgate.1 pocgated.8 pocgate.conf.5; do
 	src=$top/man/$page
 	if [ ! -f "$src" ]; then
-		not_ok "$page exists" "no $src"
+		notok "$page exists" "no $src"
 		continue
 	fi
 	render "$src" "$T/$page.txt" "$T/$page.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		not_ok "$page renders" "exit status $rc: $(first_line "$T/$page.err")"
+		notok "$page renders" "exit status $rc: $(first_line "$T/$page.err")"
 	elif [ -s "$T/$page.err" ]; then
-		not_ok "$page renders" "$(first_line "$T/$page.err")"
+		notok "$page renders" "$(first_line "$T/$page.err")"
 	elif [ ! -s "$T/$page.txt" ]; then
-		not_ok "$page renders" "no output"
+		notok "$page renders" "no output"
 	else
 		ok "$page renders at 80 columns without warnings"
 	fi
 	groff -man -ww -z "$src" >"$T/$page.ww" 2>&1
 	if [ -s "$T/$page.ww" ]; then
-		not_ok "$page groff -ww" "$(first_line "$T/$page.ww")"
+		notok "$page groff -ww" "$(first_line "$T/$page.ww")"
 	else
 		ok "$page groff -ww: no warnings"
 	fi
@@ -108,7 +104,7 @@ for page in pocgate.1 pocgated.8 pocgate.conf.5; do
 	wide=$(LC_ALL=C sed 's/[\x80-\xbf]//g' "$T/$page.txt" |
 		LC_ALL=C awk 'length($0) > 80 { print NR ": " $0; exit }')
 	if [ -n "$wide" ]; then
-		not_ok "$page fits 80 columns" "line $(echo "$wide" | cut -c 1-100)"
+		notok "$page fits 80 columns" "line $(echo "$wide" | cut -c 1-100)"
 	else
 		ok "$page fits 80 columns"
 	fi
@@ -121,7 +117,7 @@ elif [ -f "$T/pocgate.1.flat" ]; then
 	"$P" --help >"$T/help" 2>&1
 	cmds=$(sed -n '/^Commands:/,/^$/p' "$T/help" | awk 'NR > 1 && NF { print $1 }')
 	if [ -z "$cmds" ]; then
-		not_ok "pocgate --help lists commands" "$(first_line "$T/help")"
+		notok "pocgate --help lists commands" "$(first_line "$T/help")"
 	else
 		# shellcheck disable=SC2086
 		mentions "pocgate.1 names every command of pocgate --help" "$T/pocgate.1.flat" $cmds
@@ -170,7 +166,7 @@ elif [ -f "$T/pocgate.conf.5.flat" ]; then
 	"$P" config params >"$T/params" 2>"$T/params.err"
 	names=$(cut -f 1 "$T/params")
 	if [ -z "$names" ]; then
-		not_ok "pocgate config params lists settings" "$(first_line "$T/params.err")"
+		notok "pocgate config params lists settings" "$(first_line "$T/params.err")"
 	else
 		# shellcheck disable=SC2086
 		mentions "pocgate.conf.5 names every setting of pocgate config params" \
