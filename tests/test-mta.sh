@@ -86,7 +86,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
-
 if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
 	notok mta_keys "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
 	exit 1
