@@ -3,8 +3,8 @@
  *	crypto - OpenPGP signatures through GPGME: signing and verification
  * SYNOPSIS
  *	#include <pocgate/crypto.h>
- *	crypto_open(), crypto_open_verify(), crypto_close(),
- *	crypto_sign_detached(),
+ *	crypto_open(), crypto_open_helper(), crypto_signer_main(),
+ *	crypto_open_verify(), crypto_close(), crypto_sign_detached(),
  *	crypto_verify_detached(), crypto_verify_inline(),
  *	crypto_verify_tolerant(), crypto_verify_reply(), sig_status_name()
  * DESCRIPTION
@@ -45,9 +45,13 @@
 #include <errno.h>
 #include <gpgme.h>
 #include <locale.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <pocgate/log.h>
@@ -56,11 +60,18 @@
 #include <pocgate/pgpmime_fix.h>
 #include <pocgate/xalloc.h>
 
+extern char **environ;
+
 struct crypto {
 	gpgme_ctx_t ctx;
 	gpgme_key_t key; /* the signing key; NULL for verification only */
 	char *passphrase_file; /* owned, may be NULL */
+	pid_t helper;	/* signing in a helper process (see below): its PID; 0: here */
+	int sock;	/* with helper: the socket to it */
 };
+
+static int sign_in_helper(struct crypto *c, const void *data, size_t len, struct strbuf *sig,
+			  char micalg[32], struct strbuf *err);
 
 static int gpg_error_set(struct strbuf *err, const char *what, gpgme_error_t e)
 {
@@ -173,6 +184,11 @@ void crypto_close(struct crypto **cp)
 	if (!cp || !*cp)
 		return;
 	c = *cp;
+	if (c->helper) { /* it ends at the end of its input */
+		close(c->sock);
+		while (waitpid(c->helper, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (c->key)
 		gpgme_key_unref(c->key);
 	if (c->ctx)
@@ -193,6 +209,8 @@ int crypto_sign_detached(struct crypto *c, const void *data, size_t len, struct 
 	size_t n = 0;
 	int rc = -1;
 
+	if (c->helper)
+		return sign_in_helper(c, data, len, sig, micalg, err);
 	if (!c->key)
 		return error_set(err, "cannot sign: the context was opened for verification only");
 	if ((e = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
@@ -229,6 +247,203 @@ out:
 	gpgme_data_release(in);
 	gpgme_data_release(out);
 	return rc;
+}
+
+/* ---- signing in a helper process ---- */
+
+/*
+ * GPGME runs gpg for every signature by forking twice, and each fork
+ * copies the page tables of the process that forks: for pocgate-core or
+ * pocgated, with their workers, libraries and store, the forks cost more
+ * than gpg's signing. A helper context signs in a small single-threaded
+ * process instead: the running program started again (posix_spawn) as
+ * "PROGRAM --signer HOME FPR PASSFILE" (crypto_signer_main), which opens an
+ * ordinary signing context and answers over a socket pair:
+ *	request	"SIGN <bytes>\n" and the bytes;
+ *	reply	"OK <micalg> <bytes>\n" and the armoured signature, or
+ *		"ERR <reason>\n".
+ * On start it says "READY\n" or "ERR <reason>\n". It ends when the socket
+ * is closed: with its parent, however that one ends.
+ */
+
+#define SIGNER_ARG "--signer"
+#define SIGNER_LINE 512	/* longest header or error line */
+
+static int send_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int recv_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = recv(fd, p, n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* One line, without its "\n", NUL-terminated; -1 at the end or when it is
+ * longer than the buffer. */
+static int recv_line(int fd, char *buf, size_t size)
+{
+	for (size_t n = 0; n + 1 < size; n++) {
+		if (recv_all(fd, buf + n, 1) < 0)
+			return -1;
+		if (buf[n] == '\n') {
+			buf[n] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The reason of an "ERR" reply: one line, no control characters. */
+static void send_error(int fd, const char *why)
+{
+	char line[SIGNER_LINE];
+	size_t n = (size_t)snprintf(line, sizeof(line) - 1, "ERR %s", why);
+
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	for (size_t i = 4; i < n; i++)
+		if ((unsigned char)line[i] < 0x20)
+			line[i] = ' ';
+	line[n++] = '\n';
+	send_all(fd, line, n);
+}
+
+int crypto_signer_main(int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT, data = STRBUF_INIT, sig = STRBUF_INIT;
+	struct crypto *c = NULL;
+	char line[SIGNER_LINE], micalg[32];
+	unsigned long long len;
+
+	if (argc != 5 || strcmp(argv[1], SIGNER_ARG) != 0) {
+		fprintf(stderr, "usage: %s " SIGNER_ARG " HOME|- FPR PASSFILE|- (run by itself)\n",
+			argv[0]);
+		return 64;
+	}
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (crypto_open(strcmp(argv[2], "-") ? argv[2] : NULL, argv[3],
+			strcmp(argv[4], "-") ? argv[4] : NULL, &c, &err) < 0) {
+		send_error(1, err.buf);
+		sb_release(&err);
+		return 1;
+	}
+	if (send_all(1, "READY\n", 6) < 0)
+		goto out;
+	while (recv_line(0, line, sizeof(line)) == 0) {
+		if (sscanf(line, "SIGN %llu", &len) != 1 || len > (1ULL << 30))
+			break; /* not pocgate on the other side */
+		sb_reset(&data);
+		sb_grow(&data, (size_t)len);
+		if (recv_all(0, data.buf, (size_t)len) < 0)
+			break;
+		data.len = (size_t)len; /* sb_grow() made the room */
+		data.buf[data.len] = '\0';
+		sb_reset(&err);
+		if (crypto_sign_detached(c, data.buf, data.len, &sig, micalg, &err) < 0) {
+			send_error(1, err.buf);
+			continue;
+		}
+		int n = snprintf(line, sizeof(line), "OK %s %zu\n", micalg, sig.len);
+		if (send_all(1, line, (size_t)n) < 0 || send_all(1, sig.buf, sig.len) < 0)
+			break;
+	}
+out:
+	crypto_close(&c);
+	sb_release(&err);
+	sb_release(&data);
+	sb_release(&sig);
+	return 0;
+}
+
+int crypto_open_helper(const char *gnupghome, const char *fpr, const char *passphrase_file,
+		       struct crypto **cp, struct strbuf *err)
+{
+	char exe[4096], line[SIGNER_LINE];
+	char *argv[] = { exe, SIGNER_ARG, (char *)(gnupghome ? gnupghome : "-"), (char *)fpr,
+			 (char *)(passphrase_file ? passphrase_file : "-"), NULL };
+	posix_spawn_file_actions_t fa;
+	struct crypto *c;
+	int sv[2], r;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	pid_t pid;
+
+	if (n < 0)
+		return error_set(err, "cannot find the running program to sign in: %s",
+				 strerror(errno));
+	exe[n] = '\0';
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_set(err, "cannot make a socket pair: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+	r = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	if (r != 0) {
+		close(sv[0]);
+		return error_set(err, "cannot start '%s %s': %s", exe, SIGNER_ARG, strerror(r));
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->helper = pid;
+	c->sock = sv[0];
+	if (recv_line(c->sock, line, sizeof(line)) < 0 || strcmp(line, "READY") != 0) {
+		if (strncmp(line, "ERR ", 4) == 0)
+			error_set(err, "%s", line + 4);
+		else
+			error_set(err, "the signing helper '%s %s' did not start", exe, SIGNER_ARG);
+		crypto_close(&c);
+		return -1;
+	}
+	*cp = c;
+	return 0;
+}
+
+/* crypto_sign_detached() through the helper. */
+static int sign_in_helper(struct crypto *c, const void *data, size_t len, struct strbuf *sig,
+			  char micalg[32], struct strbuf *err)
+{
+	char line[SIGNER_LINE], algo[32];
+	size_t siglen;
+	int n = snprintf(line, sizeof(line), "SIGN %zu\n", len);
+
+	if (send_all(c->sock, line, (size_t)n) < 0 || send_all(c->sock, data, len) < 0 ||
+	    recv_line(c->sock, line, sizeof(line)) < 0)
+		return error_set(err, "the signing helper (pid %ld) is gone", (long)c->helper);
+	if (strncmp(line, "ERR ", 4) == 0)
+		return error_set(err, "%s", line + 4);
+	if (sscanf(line, "OK %31s %zu", algo, &siglen) != 2 || siglen > (1u << 20))
+		return error_set(err, "the signing helper said '%.80s'", line);
+	sb_reset(sig);
+	sb_grow(sig, siglen);
+	if (recv_all(c->sock, sig->buf, siglen) < 0)
+		return error_set(err, "the signing helper (pid %ld) is gone", (long)c->helper);
+	sig->len = siglen; /* sb_grow() made the room */
+	sig->buf[siglen] = '\0';
+	snprintf(micalg, 32, "%s", algo);
+	return 0;
 }
 
 /* ---- verification ---- */

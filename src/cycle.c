@@ -338,8 +338,9 @@ int cycle_compose(struct store *st, const struct conf *conf, const struct tmpl_s
 		 (long long)((conf->response_window + 3599) / 3600));
 	for (int i = 0; i < nworkers; i++) {
 		w[i].pool = &pl;
-		if (crypto_open(conf->signing_gnupghome, conf->signing_fingerprint,
-				conf->signing_passphrase_file, &w[i].crypto, err) < 0)
+		/* each worker's signatures in a helper process: see crypto.c */
+		if (crypto_open_helper(conf->signing_gnupghome, conf->signing_fingerprint,
+				       conf->signing_passphrase_file, &w[i].crypto, err) < 0)
 			goto out;
 	}
 	pl.jobs = xcalloc(BATCH, sizeof(*pl.jobs));

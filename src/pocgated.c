@@ -445,6 +445,8 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int c, once = 0, rc = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--signer") == 0) /* crypto_open_helper() */
+		return crypto_signer_main(argc, argv);
 	setlocale(LC_CTYPE, "C.UTF-8");
 	log_init("pocgated", LOG_LVL_INFO, getenv("JOURNAL_STREAM") != NULL);
 	while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {

@@ -5,7 +5,8 @@
 #	POCGATE=./pocgate POCGATE_TOP=. sh tests/test-crash.sh
 # DESCRIPTION
 #	Against the mail lab: a cycle of 240 POCs is started and "pocgate cycle
-#	start" is killed with SIGKILL while it signs; "pocgated --once" is then
+#	start" is killed with SIGKILL while it signs (its signing helpers must
+#	end with it); "pocgated --once" is then
 #	killed with SIGKILL several times while it composes and submits, and
 #	finally let finish. Afterwards every POC has received its ping, only
 #	ever with one Message-ID (a resubmission after a crash repeats the same
@@ -74,6 +75,22 @@ if [ "$queued" -eq "$N" ] && [ "$composed" -lt "$N" ]; then
 	ok "kill_during_signing_leaves_every_ping_queued ($composed of $N composed)"
 else
 	notok kill_during_signing_leaves_every_ping_queued "pings $queued, composed $composed"
+fi
+# The signing helpers (crypto_open_helper) end with the process they serve.
+signers() {
+	grep -l -- "--signer" /proc/[0-9]*/cmdline 2>/dev/null | while read -r f; do
+		tr '\0' ' ' <"$f" 2>/dev/null | grep -qF "$D/gnupg" && echo "${f%/cmdline}"
+	done | wc -l
+}
+i=0
+while [ "$(signers)" -gt 0 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ "$(signers)" -eq 0 ]; then
+	ok "signing_helpers_end_with_the_killed_process (gone $((i / 10)).$((i % 10)) s after)"
+else
+	notok signing_helpers_end_with_the_killed_process "$(signers) still running 10 s after"
 fi
 
 # 2. SIGKILL pocgated while it composes and submits, at growing points.

@@ -21,6 +21,16 @@ struct mime_msg;
  * pinentry: pocgate never prompts. */
 int crypto_open(const char *gnupghome, const char *fpr, const char *passphrase_file,
 		struct crypto **c, struct strbuf *err);
+/* The same, but the signatures are made in a helper process: this program
+ * started again as "PROGRAM --signer ..." (its main() must hand such a
+ * command line to crypto_signer_main()). GPGME forks twice per signature,
+ * and forking a small helper costs a fraction of forking a busy,
+ * multi-threaded process. */
+int crypto_open_helper(const char *gnupghome, const char *fpr, const char *passphrase_file,
+		       struct crypto **c, struct strbuf *err);
+/* The helper's main(), for argv[1] == "--signer"; returns its exit status. */
+int crypto_signer_main(int argc, char **argv);
+/* Closes a context (a helper's ends with it). */
 void crypto_close(struct crypto **c);
 
 /* Makes an ASCII-armoured detached signature of data (binary mode: the

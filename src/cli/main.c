@@ -19,6 +19,7 @@
 #include <sysexits.h>
 
 #include <pocgate/conf.h>
+#include <pocgate/crypto.h>
 #include <pocgate/log.h>
 #include <pocgate/store.h>
 
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	int c, rc;
 
+	if (argc > 1 && strcmp(argv[1], "--signer") == 0) /* crypto_open_helper() */
+		return crypto_signer_main(argc, argv);
 	setlocale(LC_CTYPE, "C.UTF-8");
 	log_init("pocgate", LOG_LVL_INFO, 0);
 	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
