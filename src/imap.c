@@ -45,7 +45,17 @@ struct imap {
 	mailimap *session;
 	char *host;	/* owned */
 	int can_move;	/* MOVE offered: 0 not asked yet, 1 yes, -1 no */
+	uint32_t looked;	/* EXISTS as it was when the last search began */
 };
+
+/* The number of messages the server last announced (EXISTS), which
+ * libetpan keeps up to date from every answer, also unsolicited ones. */
+static uint32_t exists_now(const struct imap *im)
+{
+	const struct mailimap_selection_info *sel = im->session->imap_selection_info;
+
+	return sel ? sel->sel_exists : 0;
+}
 
 
 
@@ -167,6 +177,7 @@ int imap_select(struct imap *im, const char *folder, int writable, uint32_t *uid
 		return imap_error(im, err, "cannot select the folder", r);
 	if (!im->session->imap_selection_info)
 		return error_set(err, "'%s' gave no information on folder '%s'", im->host, folder);
+	im->looked = exists_now(im);
 	*uidvalidity = im->session->imap_selection_info->sel_uidvalidity;
 	*uidnext = im->session->imap_selection_info->sel_uidnext;
 	return 0;
@@ -190,6 +201,9 @@ int imap_uids_between(struct imap *im, uint32_t first, uint32_t last, uint32_t *
 
 	*uidsp = NULL;
 	*np = 0;
+	/* an EXISTS that comes with the answer may be for a message the search
+	 * did not see: what was known before it is what was looked at */
+	im->looked = exists_now(im);
 	key = mailimap_search_key_new_uid(mailimap_set_new_interval(first, last));
 	r = mailimap_uid_search(im->session, NULL, key, &result);
 	mailimap_search_key_free(key);
@@ -418,6 +432,10 @@ int imap_idle(struct imap *im, int timeout, const int *stop_fds, int nstop, stru
 	struct pollfd pfd[1 + IMAP_IDLE_STOP_MAX];
 	int r, n = 1, changed = 0;
 
+	/* new mail announced in the answer to a command since the last search
+	 * (the server will not announce it again in IDLE) */
+	if (exists_now(im) != im->looked)
+		return 1;
 	if ((r = mailimap_idle(im->session)) != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "IDLE refused", r);
 	/* mail that came between the last search and IDLE is announced with
@@ -444,5 +462,9 @@ int imap_idle(struct imap *im, int timeout, const int *stop_fds, int nstop, stru
 		changed = 1;
 	if ((r = mailimap_idle_done(im->session)) != MAILIMAP_NO_ERROR)
 		return imap_error(im, err, "IDLE did not end cleanly", r);
+	/* an EXISTS that came with DONE's answer, when something else ended
+	 * the wait: libetpan counted it, and the server will not say it again */
+	if (exists_now(im) != im->looked)
+		changed = 1;
 	return changed;
 }
