@@ -9,8 +9,10 @@
  *	this module sees them. A message is marked submitted only after the
  *	server accepted it; if pocgate dies in between, the message is still
  *	due and is submitted again with the same Message-ID, which receivers
- *	treat as one message. Results are committed every COMMIT_EVERY
- *	messages, so SQLite stays off the critical path.
+ *	treat as one message. Each result is committed as soon as the server
+ *	has answered, so a crash makes at most the message in flight go
+ *	twice (with 64 results to a transaction, as before, up to 64 could;
+ *	signing, not this commit, is what limits a cycle's pace).
  *
  *	States: queued -> submitted | tempfail (due again after a backoff) |
  *	permfail (5xx; the ping becomes undeliverable). Each transition is an
@@ -36,7 +38,6 @@
 #include <pocgate/xalloc.h>
 
 #define FETCH 512
-#define COMMIT_EVERY 64
 
 int64_t outbox_backoff(int attempts)
 {
@@ -82,7 +83,7 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 	struct store_outmsg *v = NULL;
 	struct strbuf reply = STRBUF_INIT;
 	struct smtp *smtp = NULL;
-	size_t n = 0, i = 0, in_tx = 0;
+	size_t n = 0, i = 0;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -119,11 +120,13 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 				goto out;
 			}
 			progress_beat();
-			if (!in_tx && store_begin(st, err) < 0)
+			if (store_begin(st, err) < 0)
 				goto out;
-			in_tx++;
-			if (record(st, m, s, reply.buf, utc_now(), actor, err) < 0)
+			if (record(st, m, s, reply.buf, utc_now(), actor, err) < 0 ||
+			    store_commit(st, err) < 0) {
+				store_rollback(st);
 				goto out;
+			}
 			if (s == SMTP_SENT)
 				res->submitted++;
 			else if (s == SMTP_PERMFAIL) {
@@ -135,16 +138,6 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 				msg_info("'%s' deferred %s to '%s': %s", conf->smtp.host, m->message_id,
 					 m->recipient, reply.buf);
 			}
-			if (in_tx >= COMMIT_EVERY) {
-				if (store_commit(st, err) < 0)
-					goto out;
-				in_tx = 0;
-			}
-		}
-		if (in_tx) {
-			if (store_commit(st, err) < 0)
-				goto out;
-			in_tx = 0;
 		}
 		store_outmsgs_free(v, n);
 		v = NULL;
@@ -152,13 +145,6 @@ int outbox_flush(struct store *st, const struct conf *conf, int64_t now, const c
 	}
 	rc = 0;
 out:
-	if (in_tx) {
-		/* what the server accepted must not be forgotten: try to keep it */
-		struct strbuf e2 = STRBUF_INIT;
-		if (rc < 0 && store_commit(st, &e2) < 0)
-			store_rollback(st);
-		sb_release(&e2);
-	}
 	store_outmsgs_free(v, n);
 	smtp_close(&smtp);
 	sb_release(&reply);

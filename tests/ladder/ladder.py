@@ -855,6 +855,12 @@ def cmd_check_kills(path, mailroot, scen, rep):
     ping_n = [n for _, a, k in pocs(scen) if k != "bounce"
               for mid, n in copies(mailroot, a).items() if box.get(mid, ("",))[0] == "ping"]
     dsns = query(path, "SELECT count(*) FROM inbound WHERE verdict = 'bounce-hard'")[0][0]
+    # each result is committed once the server has answered (outbox.c): a
+    # kill can repeat the one message in flight, never a batch
+    extra = sum(ping_n) - len(ping_n) + sum(esc_n) - len(esc_n)
+    if extra > r["kills"]:
+        p.append("%d extra copies after %d kills: more than the one message in flight "
+                 "per kill" % (extra, r["kills"]))
     report(p, "%d kills: %d pings, each under one Message-ID (%d extra copies, up to %d of one; "
            "%d DSNs for the one bounce); %d escalations, one per State and round (%d extra "
            "copies)" % (r["kills"], len(pocs(scen)), sum(ping_n) - len(ping_n), max(ping_n, default=0),
