@@ -66,6 +66,23 @@ static void parse(const char *raw, struct mime_msg *m)
 
 /* ---- header fields ---- */
 
+/* Parses a message whose Subject is encoded and checks its decoded form. */
+static void check_subject(const char *encoded, const char *want)
+{
+	struct strbuf raw = STRBUF_INIT;
+	struct mime_msg m;
+
+	sb_addf(&raw, "From: a@b.example\nSubject: %s\n\nx\n", encoded);
+	parse(raw.buf, &m);
+	if (!m.subject || strcmp(m.subject, want) != 0) {
+		printf("#   %s: subject is \"%s\", expected \"%s\"\n", encoded,
+		       m.subject ? m.subject : "(null)", want);
+		test_failed_now = 1;
+	}
+	mime_release(&m);
+	sb_release(&raw);
+}
+
 static void rfc2047_subjects_are_decoded_to_utf8(void)
 {
 	static const struct {
@@ -89,19 +106,8 @@ static void rfc2047_subjects_are_decoded_to_utf8(void)
 	    {"=?UTF-8?B?0J/QvtC7?=\n =?UTF-8?B?0YPRh9C10L3Qvg==?=", "Получено"},
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct strbuf raw = STRBUF_INIT;
-		struct mime_msg m;
-		sb_addf(&raw, "From: a@b.example\nSubject: %s\n\nx\n", t[i].encoded);
-		parse(raw.buf, &m);
-		if (!m.subject || strcmp(m.subject, t[i].want) != 0) {
-			printf("#   %s: subject is \"%s\", expected \"%s\"\n", t[i].encoded,
-			       m.subject ? m.subject : "(null)", t[i].want);
-			test_failed_now = 1;
-		}
-		mime_release(&m);
-		sb_release(&raw);
-	}
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		check_subject(t[i].encoded, t[i].want);
 }
 
 /* libetpan's rules for encoded words, whoever converts: a byte the charset
@@ -122,19 +128,8 @@ static void encoded_words_keep_libetpans_conversion_rules(void)
 	};
 
 	for (int round = 0; round < 2; round++) /* the second with converters open */
-		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-			struct strbuf raw = STRBUF_INIT;
-			struct mime_msg m;
-			sb_addf(&raw, "From: a@b.example\nSubject: %s\n\nx\n", t[i].encoded);
-			parse(raw.buf, &m);
-			if (!m.subject || strcmp(m.subject, t[i].want) != 0) {
-				printf("#   %s: subject is \"%s\", expected \"%s\"\n", t[i].encoded,
-				       m.subject ? m.subject : "(null)", t[i].want);
-				test_failed_now = 1;
-			}
-			mime_release(&m);
-			sb_release(&raw);
-		}
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			check_subject(t[i].encoded, t[i].want);
 }
 
 static void from_address_is_lower_cased_and_its_name_decoded(void)
