@@ -32,8 +32,8 @@
 /*
  * Reads a whole file ("-": standard input) into buf, emptied first, kept
  * from one file to the next. At most FILE_MAX bytes: *too_large when there
- * is more. A regular file's size is known, so it is read in one read()
- * (and one more that finds its end). -1 with errno when it cannot be read.
+ * is more. A regular file's size is known, so it is read in one read(),
+ * without another to find its end. -1 with errno when it cannot be read.
  */
 static int read_input(const char *path, struct strbuf *buf, int *too_large)
 {
@@ -45,9 +45,9 @@ static int read_input(const char *path, struct strbuf *buf, int *too_large)
 	sb_reset(buf);
 	if (fd < 0)
 		return -1;
-	sb_grow(buf, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)FILE_MAX ?
-			     (size_t)st.st_size + 1 :
-			     READ_CHUNK);
+	int sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)FILE_MAX;
+
+	sb_grow(buf, sized ? (size_t)st.st_size + 1 : READ_CHUNK);
 	for (;;) {
 		size_t room = buf->alloc - buf->len - 1;
 		ssize_t n = read(fd, buf->buf + buf->len, room);
@@ -65,6 +65,8 @@ static int read_input(const char *path, struct strbuf *buf, int *too_large)
 		}
 		buf->len += (size_t)n;
 		buf->buf[buf->len] = '\0';
+		if (sized && buf->len == (size_t)st.st_size)
+			break; /* what fstat() said: a file that grows meanwhile is cut */
 		if ((size_t)n == room)
 			sb_grow(buf, READ_CHUNK);
 	}
