@@ -25,7 +25,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DPOCGATE_VERSION='"$(VERSION)"' $(WARN) \
              -DPOCGATE_TEMPLATES_DIR='"$(PREFIX)/share/pocgate/templates"' \
              -DPOCGATE_LIBEXEC_DIR='"$(PREFIX)/libexec/pocgate"' \
-             -Iinclude $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
+             -Iinclude -I$(B)/gen $(shell pkg-config --cflags $(PKGS)) -MMD -MP $(CFLAGS)
 LIBS       = $(shell pkg-config --libs $(PKGS)) $(ETPAN_LIBS) -lpthread
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -76,6 +76,19 @@ $(B)/san/pocgate: $(call obj,san,$(FRONT_SRC))
 
 $(B)/san/pocgate-core: $(SAN_OBJ) $(call obj,san,$(CLI_SRC))
 	$(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# The single-byte charsets' tables, asked of iconv when pocgate is built
+# (src/gen-charsets.c): mime.c converts with them without loading iconv's modules.
+$(B)/gen-charsets: src/gen-charsets.c
+	@mkdir -p $(dir $@)
+	@$(CC) -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+
+$(B)/gen/charsets.h: $(B)/gen-charsets
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(B)/gen-charsets >$@.tmp && mv $@.tmp $@
+
+$(B)/o/src/mime.o $(B)/san/src/mime.o: $(B)/gen/charsets.h
 
 $(B)/o/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -120,6 +120,56 @@ static int is_latin1(const char *charset)
 	return strcasecmp(charset, "iso-8859-1") == 0;
 }
 
+/* The other single-byte charsets: tables asked of iconv at build time. */
+#include "charsets.h"
+
+/* The table of a single-byte charset, by any of its names, or NULL. */
+static const unsigned short *byte_table(const char *charset)
+{
+	char key[24];
+	size_t k = 0;
+
+	for (const char *p = charset; *p; p++) { /* "ISO_8859-2": iso88592 */
+		if (!isalnum((unsigned char)*p))
+			continue;
+		if (k + 1 >= sizeof(key))
+			return NULL;
+		key[k++] = (char)tolower((unsigned char)*p);
+	}
+	key[k] = '\0';
+	for (size_t i = 0; i < sizeof(byte_charsets) / sizeof(byte_charsets[0]); i++)
+		for (size_t j = 0; j < 3 && byte_charsets[i].names[j]; j++)
+			if (strcmp(key, byte_charsets[i].names[j]) == 0)
+				return byte_charsets[i].cp;
+	return NULL;
+}
+
+/* s[0..n) through table t into w (room for 3 * n bytes); a byte the
+ * charset lacks becomes undefined (a code point below 0x10000). Returns
+ * the bytes written. */
+static size_t table_to_utf8(const unsigned short *t, const char *s, size_t n, char *w,
+			    unsigned undefined)
+{
+	char *start = w;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i];
+		if (c >= 0x80)
+			c = t[c - 0x80] ? t[c - 0x80] : undefined;
+		if (c < 0x80) {
+			*w++ = (char)c;
+		} else if (c < 0x800) {
+			*w++ = (char)(0xc0 | (c >> 6));
+			*w++ = (char)(0x80 | (c & 0x3f));
+		} else {
+			*w++ = (char)(0xe0 | (c >> 12));
+			*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*w++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	return (size_t)(w - start);
+}
+
 /* Converts s[0..n) from charset from into UTF-8, appended to out (raw,
  * to be cleaned by add_utf8()). Bytes the charset lacks become U+FFFD.
  * Returns -1 when the charset is unknown. */
@@ -129,9 +179,17 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 	char *in = (char *)s;
 	size_t inleft = n;
 
+	const unsigned short *t;
+
 	if (is_latin1(from)) {
 		sb_grow(out, xsize_add(n, n));
 		out->len += latin1_to_utf8(s, n, out->buf + out->len);
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	if ((t = byte_table(from)) != NULL) {
+		sb_grow(out, xsize_add(xsize_add(n, n), n));
+		out->len += table_to_utf8(t, s, n, out->buf + out->len, 0xfffd);
 		out->buf[out->len] = '\0';
 		return 0;
 	}
@@ -177,10 +235,15 @@ static int etpan_charconv(const char *tocode, const char *fromcode, const char *
 	iconv_t cd;
 	char *in = (char *)str, *out = result;
 	size_t inleft = length, outleft = *result_len;
+	const unsigned short *t;
 
 	if (is_latin1(fromcode) && strcasecmp(tocode, "utf-8") == 0) {
 		/* libetpan's buffer has room for 6 bytes a byte */
 		*result_len = latin1_to_utf8(str, length, result);
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	if (strcasecmp(tocode, "utf-8") == 0 && (t = byte_table(fromcode)) != NULL) {
+		*result_len = table_to_utf8(t, str, length, result, '?');
 		return MAIL_CHARCONV_NO_ERROR;
 	}
 	if (strcasecmp(fromcode, "us-ascii") == 0 && strcasecmp(tocode, "utf-8") == 0) {

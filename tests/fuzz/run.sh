@@ -30,12 +30,17 @@ T=$(mktemp -d /tmp/pocgate-fuzz.XXXXXX) || exit 2
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/seeds" "$T/new" build/fuzz
 
-# the library files the target needs, as listed in LIB_SRC
+# the library files the target needs, as listed in LIB_SRC, and the
+# charset tables that make generates for mime.c
 src="src/mime.c src/classify.c $(ls src/util/*.c)"
+if ! make --no-print-directory build/gen/charsets.h >"$T/build.log" 2>&1; then
+	echo "not ok - $name: cannot generate build/gen/charsets.h: $(head -c 400 "$T/build.log" | tr '\n' ' ')"
+	exit 1
+fi
 # shellcheck disable=SC2086
 if ! "$CLANG" -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-Iinclude -o "$T/fuzz-classify" tests/fuzz/fuzz-classify.c $src -letpan \
+	-Iinclude -Ibuild/gen -o "$T/fuzz-classify" tests/fuzz/fuzz-classify.c $src -letpan \
 	>"$T/build.log" 2>&1; then
 	if grep -q 'libclang_rt.fuzzer\|fsanitize=fuzzer' "$T/build.log"; then
 		echo "skip - fuzz: clang cannot link libFuzzer (install libclang-rt-dev): $(head -c 200 "$T/build.log")"
