@@ -33,6 +33,7 @@
 #include <pocgate/classify.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,22 +179,60 @@ static char *lower(const char *s)
 	return l;
 }
 
-/* lower(s), made on the first call and kept in *cache (owned by the caller):
- * most messages never need their whole text lower-cased. */
-static const char *lowered(char **cache, const char *s)
+/*
+ * A text to search for phrases, with the set of byte pairs it holds
+ * (hashed into 4096 bits): a phrase with a pair the text lacks is not in
+ * it, and most phrases of a list are ruled out so, without a search.
+ */
+struct hay {
+	const char *s;		/* borrowed */
+	uint64_t pairs[64];
+};
+
+static unsigned pair_bit(unsigned char a, unsigned char b)
 {
-	if (!*cache)
-		*cache = lower(s);
-	return *cache;
+	return (a * 131u + b) & 4095u;
 }
 
-/* The first needle found in hay, or NULL. */
-static const char *find_any(const char *hay, const char *const *needles)
+static void hay_init(struct hay *h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	h->s = s;
+	memset(h->pairs, 0, sizeof(h->pairs));
+	for (; p[0] && p[1]; p++) {
+		unsigned k = pair_bit(p[0], p[1]);
+		h->pairs[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
+}
+
+static int hay_has(const struct hay *h, const char *needle)
+{
+	for (const unsigned char *p = (const unsigned char *)needle; p[0] && p[1]; p++) {
+		unsigned k = pair_bit(p[0], p[1]);
+		if (!(h->pairs[k >> 6] >> (k & 63) & 1))
+			return 0;
+	}
+	return strstr(h->s, needle) != NULL;
+}
+
+/* The first needle (in the list's order) found in hay, or NULL. */
+static const char *find_any(const struct hay *hay, const char *const *needles)
 {
 	for (size_t i = 0; needles[i]; i++)
-		if (strstr(hay, needles[i]))
+		if (hay_has(hay, needles[i]))
 			return needles[i];
 	return NULL;
+}
+
+/* The message's text lower-cased into *text and h, on the first call. */
+static const struct hay *text_hay(struct hay *h, char **text, const char *src)
+{
+	if (!*text) {
+		*text = lower(src);
+		hay_init(h, *text);
+	}
+	return h;
 }
 
 /* Subjects of delivery failure notices. */
@@ -349,11 +388,11 @@ static int text_status(const char *text, char c, char *out, size_t size)
  * temporary condition is soft; clear permanent words are hard; anything
  * else is soft, as marking a working address undeliverable is worse than
  * waiting for the deadline. */
-static void bounce_severity(struct classification *c, const char *rule, const char *text,
+static void bounce_severity(struct classification *c, const char *rule, const struct hay *hay,
 			    int status_class_hint, const char *intro)
 {
 	/* each list is searched only when the ones before have not decided */
-	const char *full = find_any(text, full_text), *temp = NULL, *hard = NULL;
+	const char *text = hay->s, *full = find_any(hay, full_text), *temp = NULL, *hard = NULL;
 	char code[16];
 
 	if (full) {
@@ -363,7 +402,7 @@ static void bounce_severity(struct classification *c, const char *rule, const ch
 	}
 	/* a temporary status code anywhere in the report (a transcript, qmail's
 	 * "(#4.4.3)") outweighs permanent-sounding words */
-	temp = find_any(text, temp_text);
+	temp = find_any(hay, temp_text);
 	if (!temp && text_status(text, '4', code, sizeof(code)))
 		temp = code;
 	if (temp && status_class_hint == 5 && text_status(text, '4', code, sizeof(code)))
@@ -373,7 +412,7 @@ static void bounce_severity(struct classification *c, const char *rule, const ch
 		decide(c, VERDICT_BOUNCE_SOFT, rule);
 		sb_addf(&c->reason, "%s, temporary%s%s%s", intro, temp ? " ('" : "", temp ? temp : "",
 			temp ? "')" : "");
-	} else if (status_class_hint == 5 || (hard = find_any(text, hard_text)) != NULL) {
+	} else if (status_class_hint == 5 || (hard = find_any(hay, hard_text)) != NULL) {
 		decide(c, VERDICT_BOUNCE_HARD, rule);
 		sb_addf(&c->reason, "%s%s%s%s", intro, hard && status_class_hint != 5 ? ", says '" : "",
 			hard && status_class_hint != 5 ? hard : "",
@@ -390,6 +429,7 @@ static int rule_dsn(const struct mime_msg *m, struct classification *c)
 	const char *action = m->dsn.action ? m->dsn.action : "";
 	const char *status = m->dsn.status ? m->dsn.status : "";
 	struct strbuf words = STRBUF_INIT, intro = STRBUF_INIT;
+	struct hay hay;
 	char *text;
 
 	if (!m->has_dsn && !(m->report_type && strcasecmp(m->report_type, "delivery-status") == 0))
@@ -404,13 +444,14 @@ static int rule_dsn(const struct mime_msg *m, struct classification *c)
 	sb_addch(&words, '\n');
 	sb_add(&words, m->text.buf, m->text.len);
 	text = lower(words.buf);
+	hay_init(&hay, text);
 	sb_addf(&intro, "RFC 3464 report, Action: %s, Status: %s", *action ? action : "?",
 		*status ? status : "?");
 	if (strncmp(action, "delayed", 7) == 0) {
 		decide(c, VERDICT_BOUNCE_SOFT, "dsn");
 		sb_addstr(&c->reason, intro.buf);
 	} else {
-		bounce_severity(c, "dsn", text, status_class(status), intro.buf);
+		bounce_severity(c, "dsn", &hay, status_class(status), intro.buf);
 	}
 	free(text);
 	sb_release(&words);
@@ -443,13 +484,17 @@ static int rule_bounce(const struct mime_msg *m, struct classification *c)
 {
 	char *from = lower(m->from), *name = lower(m->from_name), *subj = lower(m->subject);
 	char *text = NULL; /* the text, lower-cased only when a rule reads it */
-	const char *sender = find_any(from, bounce_senders);
-	const char *subject = find_any(subj, bounce_subjects);
+	struct hay hfrom, hsubj, htext;
+	const char *sender, *subject;
 	const char *words = NULL;
 	int null_sender = (m->return_path && !*m->return_path) || (m->from && !*m->from);
 	struct strbuf intro = STRBUF_INIT;
 	int rc = 0;
 
+	hay_init(&hfrom, from);
+	hay_init(&hsubj, subj);
+	sender = find_any(&hfrom, bounce_senders);
+	subject = find_any(&hsubj, bounce_subjects);
 	if (rule_json_bounce(m, c)) {
 		rc = 1;
 		goto out;
@@ -458,13 +503,13 @@ static int rule_bounce(const struct mime_msg *m, struct classification *c)
 		sb_addf(&intro, "non-standard bounce from '%s'", m->from_name && !sender ? m->from_name : m->from);
 	else if (m->x_failed_recipients)
 		sb_addf(&intro, "non-standard bounce, X-Failed-Recipients: %s", m->x_failed_recipients);
-	else if (subject && (null_sender || (words = find_any(lowered(&text, m->text.buf), bounce_text))))
+	else if (subject && (null_sender || (words = find_any(text_hay(&htext, &text, m->text.buf), bounce_text))))
 		sb_addf(&intro, "non-standard bounce, subject '%s'", m->subject);
-	else if (null_sender && (words = find_any(lowered(&text, m->text.buf), bounce_text)))
+	else if (null_sender && (words = find_any(text_hay(&htext, &text, m->text.buf), bounce_text)))
 		sb_addf(&intro, "non-standard bounce from the null sender, text says '%s'", words);
 	else
 		goto out;
-	bounce_severity(c, "bounce", lowered(&text, m->text.buf), 0, intro.buf);
+	bounce_severity(c, "bounce", text_hay(&htext, &text, m->text.buf), 0, intro.buf);
 	rc = 1;
 out:
 	sb_release(&intro);
@@ -487,6 +532,7 @@ static char *own_text(const char *text, size_t max)
 		"من:", "de:", "da:", NULL,
 	};
 	struct strbuf out = STRBUF_INIT, line = STRBUF_INIT; /* each line in turn */
+	struct hay hline;
 	const char *p = text;
 
 	while (*p && out.len < max) {
@@ -506,7 +552,9 @@ static char *own_text(const char *text, size_t max)
 		 * ends with five dashes */
 		int dashes = tl >= 10 && strncmp(t, "-----", 5) == 0 &&
 			     strncmp(t + tl - 5, "-----", 5) == 0;
-		if (out.len > 0 && (dashes || find_any(line.buf, markers) != NULL))
+		if (out.len > 0 && !dashes)
+			hay_init(&hline, line.buf);
+		if (out.len > 0 && (dashes || find_any(&hline, markers) != NULL))
 			break;
 		if (*t != '>') {
 			sb_add(&out, line.buf, line.len);
@@ -528,6 +576,7 @@ static char *own_text(const char *text, size_t max)
 static int rule_auto(const struct mime_msg *m, struct classification *c)
 {
 	char *subj = lower(m->subject), *prec = lower(m->precedence), *text;
+	struct hay hay;
 	const char *first = NULL, *hit;
 	int weak = 0;
 
@@ -558,18 +607,20 @@ static int rule_auto(const struct mime_msg *m, struct classification *c)
 		signal_add(c, "X-Auto-Response-Suppress: ", m->x_auto_response_suppress, "");
 		first = first ? first : "header";
 	}
-	if ((hit = find_any(subj, auto_subjects)) != NULL) {
+	hay_init(&hay, subj);
+	if ((hit = find_any(&hay, auto_subjects)) != NULL) {
 		signal_add(c, "subject contains '", hit, "'");
 		first = first ? first : "subject";
 	}
 	/* only the start of the message's own words: a person's reply quotes
 	 * the ping, whose text speaks of automatic replies */
 	text = own_text(m->text.buf, 600);
-	if ((hit = find_any(text, auto_body)) != NULL) {
+	hay_init(&hay, text);
+	if ((hit = find_any(&hay, auto_body)) != NULL) {
 		signal_add(c, "text says '", hit, "'");
 		first = first ? first : "text";
 	}
-	if ((hit = find_any(text, auto_body_weak)) != NULL) {
+	if ((hit = find_any(&hay, auto_body_weak)) != NULL) {
 		signal_add(c, "text says '", hit, "' (weak)");
 		weak++;
 	}

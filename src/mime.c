@@ -7,8 +7,10 @@
  *	void mime_release(struct mime_msg *m);
  *	void mime_decode_header(const char *value, struct strbuf *out);
  * DESCRIPTION
- *	Line ends are made CRLF first (mail arrives with CRLF, LF or even bare
- *	CR). Header fields are read from each header block by a small
+ *	Mail arrives with CRLF, LF or even bare CR line ends: LF and CRLF are
+ *	read alike, and a message with a bare CR is made CRLF first. The
+ *	signed part of a PGP/MIME message is kept with CRLF line ends, as it
+ *	was signed (RFC 3156). Header fields are read from each header block by a small
  *	unfolding scanner, so that one malformed field cannot hide the others.
  *	libetpan does the MIME grammar: Content-Type with its parameters,
  *	Content-Transfer-Encoding and the decoding it names, encoded words,
@@ -337,8 +339,9 @@ static void set_reason(struct mime_msg *m, const char *why)
 	}
 }
 
-/* A copy of data with every line end (LF, CR LF or a bare CR) as CRLF:
- * the text between line ends is found with memchr() and copied whole. */
+/* Appends data to out with every line end (LF, CR LF or a bare CR) as
+ * CRLF: the text between line ends is found with memchr() and copied
+ * whole. */
 static void to_crlf(const char *data, size_t len, struct strbuf *out)
 {
 	const char *p = data, *end = data + len, *nl = NULL, *cr = NULL;
@@ -366,6 +369,21 @@ static void to_crlf(const char *data, size_t len, struct strbuf *out)
 	}
 	out->len = (size_t)(w - out->buf);
 	out->buf[out->len] = '\0';
+}
+
+/* Whether data has a CR that does not begin a CR LF: an old Macintosh's
+ * line end, which only to_crlf() makes one. LF alone is read as a line
+ * end everywhere here, and by libetpan's decoders. */
+static int has_bare_cr(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (p + 1 == end || p[1] != '\n')
+			return 1;
+		p += 2;
+	}
+	return 0;
 }
 
 void mime_decode_header(const char *value, struct strbuf *out)
@@ -919,7 +937,7 @@ static void walk_multipart(struct walk *w, const char *b, size_t bl, const char 
 		size_t len = (size_t)(stop - start);
 
 		if (pgp_sig && !m->pgp_signed && !w->enclosed && idx == 0) {
-			sb_add(&m->signed_data, start, len);
+			to_crlf(start, len, &m->signed_data); /* as signed: RFC 3156 5 */
 		} else if (pgp_sig && !m->pgp_signed && !w->enclosed && idx == 1) {
 			off = headers_scan(start, len, &ph);
 			char *sig;
@@ -981,7 +999,7 @@ static void walk_single(struct walk *w, const char *ct, const char *cs, int enc,
 		/* a cleartext signature covers the bytes as sent, not our UTF-8 */
 		if (!m->inline_data.len && bl < MIME_MAX_TEXT &&
 		    memmem(b, bl, "-----BEGIN PGP SIGNED MESSAGE-----", 34))
-			sb_add(&m->inline_data, b, bl);
+			to_crlf(b, bl, &m->inline_data);
 		if (m->text.len)
 			sb_addch(&m->text, '\n');
 		add_text(m, &m->text, b, bl, cs);
@@ -1100,17 +1118,21 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 		set_reason(m, "empty message");
 		goto out;
 	}
-	to_crlf(data, len, &crlf);
-	skip = leading_junk(crlf.buf, crlf.len);
-	body = skip + headers_scan(crlf.buf + skip, crlf.len - skip, &h);
+	if (has_bare_cr(data, len)) {
+		to_crlf(data, len, &crlf);
+		data = crlf.buf;
+		len = crlf.len;
+	}
+	skip = leading_junk(data, len);
+	body = skip + headers_scan(data + skip, len - skip, &h);
 	if (h.n == 0) {
 		set_reason(m, "no header fields");
 		sb_release(&h.text);
-		add_utf8(&m->text, crlf.buf, crlf.len < MIME_MAX_TEXT ? crlf.len : MIME_MAX_TEXT);
+		add_utf8(&m->text, data, len < MIME_MAX_TEXT ? len : MIME_MAX_TEXT);
 		goto out;
 	}
 	read_top_headers(m, &h);
-	if (!h.ended && body >= crlf.len)
+	if (!h.ended && body >= len)
 		set_reason(m, "the message ends inside its header");
 	else if (!hget(&h, "From") && !hget(&h, "Date") && !hget(&h, "Subject") &&
 		 !hget(&h, "To") && !hget(&h, "Message-ID") && !hget(&h, "Received"))
@@ -1127,7 +1149,7 @@ void mime_parse(const char *data, size_t len, struct mime_msg *m)
 		}
 		m->content_type = sb_detach(&sb, NULL);
 	}
-	walk_message(&w, &h, crlf.buf + body, crlf.len - body, 0);
+	walk_message(&w, &h, data + body, len - body, 0);
 	sb_release(&h.text);
 	if (!w.plain_seen && w.html.len) {
 		sb_add(&m->text, w.html.buf, w.html.len);
