@@ -82,11 +82,10 @@ static iconv_t cd_get(const char *to, const char *from)
 			return cd_cache[i].cd;
 	if (strlen(from) >= sizeof(slot->from) || strlen(to) >= sizeof(slot->to))
 		return (iconv_t)-1;
+	/* a charset iconv does not know is remembered too, as (iconv_t)-1 */
 	iconv_t cd = iconv_open(to, from);
-	if (cd == (iconv_t)-1)
-		return cd;
 	slot = &cd_cache[cd_next++ % CD_CACHE];
-	if (slot->cd)
+	if (slot->cd && slot->cd != (iconv_t)-1)
 		iconv_close(slot->cd);
 	snprintf(slot->from, sizeof(slot->from), "%s", from);
 	snprintf(slot->to, sizeof(slot->to), "%s", to);
@@ -125,25 +124,60 @@ static int is_latin1(const char *charset)
 /* The other single-byte charsets: tables asked of iconv at build time. */
 #include "charsets.h"
 
+/* A charset's name as the tables list it: "ISO_8859-2" is iso88592. */
+static int charset_key(const char *charset, char *key, size_t size)
+{
+	size_t k = 0;
+
+	for (const char *p = charset; *p; p++) {
+		if (!isalnum((unsigned char)*p))
+			continue;
+		if (k + 1 >= size)
+			return -1;
+		key[k++] = (char)tolower((unsigned char)*p);
+	}
+	key[k] = '\0';
+	return 0;
+}
+
 /* The table of a single-byte charset, by any of its names, or NULL. */
 static const unsigned short *byte_table(const char *charset)
 {
 	char key[24];
-	size_t k = 0;
 
-	for (const char *p = charset; *p; p++) { /* "ISO_8859-2": iso88592 */
-		if (!isalnum((unsigned char)*p))
-			continue;
-		if (k + 1 >= sizeof(key))
-			return NULL;
-		key[k++] = (char)tolower((unsigned char)*p);
-	}
-	key[k] = '\0';
+	if (charset_key(charset, key, sizeof(key)) < 0)
+		return NULL;
 	for (size_t i = 0; i < sizeof(byte_charsets) / sizeof(byte_charsets[0]); i++)
 		for (size_t j = 0; j < 3 && byte_charsets[i].names[j]; j++)
 			if (strcmp(key, byte_charsets[i].names[j]) == 0)
 				return byte_charsets[i].cp;
 	return NULL;
+}
+
+/* The tables of a double-byte charset by its key, or NULL. */
+static const struct dbcs_charset *dbcs_table(const char *key)
+{
+	for (const struct dbcs_charset *d = dbcs_charsets; d->single; d++)
+		for (size_t j = 0; j < 5 && d->names[j]; j++)
+			if (strcmp(key, d->names[j]) == 0)
+				return d;
+	return NULL;
+}
+
+/* Appends code point c (below 0x10000) as UTF-8 at w; returns the end. */
+static char *put_bmp(char *w, unsigned c)
+{
+	if (c < 0x80) {
+		*w++ = (char)c;
+	} else if (c < 0x800) {
+		*w++ = (char)(0xc0 | (c >> 6));
+		*w++ = (char)(0x80 | (c & 0x3f));
+	} else {
+		*w++ = (char)(0xe0 | (c >> 12));
+		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (c & 0x3f));
+	}
+	return w;
 }
 
 /* s[0..n) through table t into w (room for 3 * n bytes); a byte the
@@ -158,19 +192,125 @@ static size_t table_to_utf8(const unsigned short *t, const char *s, size_t n, ch
 		unsigned c = (unsigned char)s[i];
 		if (c >= 0x80)
 			c = t[c - 0x80] ? t[c - 0x80] : undefined;
-		if (c < 0x80) {
-			*w++ = (char)c;
-		} else if (c < 0x800) {
-			*w++ = (char)(0xc0 | (c >> 6));
-			*w++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*w++ = (char)(0xe0 | (c >> 12));
-			*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*w++ = (char)(0x80 | (c & 0x3f));
-		}
+		w = put_bmp(w, c);
 	}
 	return (size_t)(w - start);
 }
+
+/* The code point of the two-byte sequence p[0], p[1] in d, or 0. */
+static unsigned dbcs_pair(const struct dbcs_charset *d, unsigned char lead, unsigned char trail)
+{
+	if (lead < d->lead_lo || lead > d->lead_hi || trail < d->trail_lo || trail > d->trail_hi)
+		return 0;
+	return d->pairs[(size_t)(lead - d->lead_lo) * (size_t)(d->trail_hi - d->trail_lo + 1) +
+			(size_t)(trail - d->trail_lo)];
+}
+
+/*
+ * s[0..n) in the double-byte charset d, appended to out as UTF-8. At a
+ * sequence the tables lack (an invalid one, GB18030's four bytes, EUC-JP's
+ * three) returns -1 with out as it was: iconv converts that text.
+ */
+static int dbcs_to_utf8(const struct dbcs_charset *d, const char *s, size_t n, struct strbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *w;
+
+	sb_grow(out, xsize_add(xsize_add(n, n), n)); /* at most 3 bytes a byte */
+	w = out->buf + out->len;
+	while (p < end) {
+		unsigned c = *p, v = d->single[c];
+		if (v || !c) {
+			p++;
+		} else if (end - p >= 2 && (v = dbcs_pair(d, p[0], p[1])) != 0) {
+			p += 2;
+		} else {
+			out->buf[out->len] = '\0';
+			return -1;
+		}
+		w = put_bmp(w, v);
+	}
+	out->len = (size_t)(w - out->buf);
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+/*
+ * ISO-2022-JP (RFC 1468), Japanese mail's charset: ASCII, JIS X 0201
+ * Roman and JIS X 0208 switched by escape sequences, the last read through
+ * EUC-JP's table (each byte with its high bit set); an 8-bit byte is
+ * undefined. Anything else, ISO-2022-JP-2's other sets included, returns
+ * -1 as dbcs_to_utf8() does.
+ */
+static int iso2022jp_to_utf8(const char *s, size_t n, struct strbuf *out, unsigned undefined)
+{
+	const struct dbcs_charset *d = dbcs_table("eucjp");
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	enum { ASCII, ROMAN, KANJI } set = ASCII;
+	char *w;
+
+	if (!d)
+		return -1;
+	sb_grow(out, xsize_add(xsize_add(n, n), n));
+	w = out->buf + out->len;
+	while (p < end) {
+		unsigned c = *p, v;
+		if (c == 0x1b && end - p >= 3 && (p[1] == '(' || p[1] == '$')) {
+			if (p[1] == '(' && (p[2] == 'B' || p[2] == 'J'))
+				set = p[2] == 'B' ? ASCII : ROMAN;
+			else if (p[1] == '$' && (p[2] == '@' || p[2] == 'B'))
+				set = KANJI;
+			else
+				goto other;
+			p += 3;
+			continue;
+		}
+		if (c == 0x1b || c == 0x7f)
+			goto other;
+		if (c > 0x7f) { /* 8-bit: not ISO-2022-JP at all, as iconv says */
+			v = undefined;
+			p++;
+		} else if (set == KANJI && c > 0x20) {
+			if (end - p < 2 || !(v = dbcs_pair(d, (unsigned char)(c | 0x80),
+							   (unsigned char)(p[1] | 0x80))) || p[1] < 0x21)
+				goto other;
+			p += 2;
+		} else {
+			v = set == ROMAN && c == 0x5c ? 0xa5 : set == ROMAN && c == 0x7e ? 0x203e : c;
+			p++;
+		}
+		w = put_bmp(w, v);
+	}
+	out->len = (size_t)(w - out->buf);
+	out->buf[out->len] = '\0';
+	return 0;
+other:
+	out->buf[out->len] = '\0';
+	return -1;
+}
+
+/* s[0..n) in a charset the tables know, appended to out as UTF-8: 0; -1
+ * (out as it was) when they do not, or do not know a sequence in s. */
+static int table_convert(const char *charset, const char *s, size_t n, struct strbuf *out,
+			 unsigned undefined)
+{
+	const unsigned short *t = byte_table(charset);
+	const struct dbcs_charset *d;
+	char key[24];
+
+	if (t) {
+		sb_grow(out, xsize_add(xsize_add(n, n), n));
+		out->len += table_to_utf8(t, s, n, out->buf + out->len, undefined);
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	if (charset_key(charset, key, sizeof(key)) < 0)
+		return -1;
+	if (strcmp(key, "iso2022jp") == 0 || strcmp(key, "iso2022jp2") == 0)
+		return iso2022jp_to_utf8(s, n, out, undefined);
+	return (d = dbcs_table(key)) != NULL ? dbcs_to_utf8(d, s, n, out) : -1;
+}
+
 
 /* Converts s[0..n) from charset from into UTF-8, appended to out (raw,
  * to be cleaned by add_utf8()). Bytes the charset lacks become U+FFFD.
@@ -181,20 +321,14 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 	char *in = (char *)s;
 	size_t inleft = n;
 
-	const unsigned short *t;
-
 	if (is_latin1(from)) {
 		sb_grow(out, xsize_add(n, n));
 		out->len += latin1_to_utf8(s, n, out->buf + out->len);
 		out->buf[out->len] = '\0';
 		return 0;
 	}
-	if ((t = byte_table(from)) != NULL) {
-		sb_grow(out, xsize_add(xsize_add(n, n), n));
-		out->len += table_to_utf8(t, s, n, out->buf + out->len, 0xfffd);
-		out->buf[out->len] = '\0';
+	if (table_convert(from, s, n, out, 0xfffd) == 0)
 		return 0;
-	}
 	cd = cd_get("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return -1;
@@ -223,6 +357,8 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 	return 0;
 }
 
+static void add_utf8_as(struct strbuf *out, const char *s, size_t n, const char *bad);
+
 /*
  * libetpan decodes encoded words (RFC 2047) with charconv(), which opens an
  * iconv converter for every word, even the plain words between them: with
@@ -237,16 +373,40 @@ static int etpan_charconv(const char *tocode, const char *fromcode, const char *
 	iconv_t cd;
 	char *in = (char *)str, *out = result;
 	size_t inleft = length, outleft = *result_len;
-	const unsigned short *t;
 
 	if (is_latin1(fromcode) && strcasecmp(tocode, "utf-8") == 0) {
 		/* libetpan's buffer has room for 6 bytes a byte */
 		*result_len = latin1_to_utf8(str, length, result);
 		return MAIL_CHARCONV_NO_ERROR;
 	}
-	if (strcasecmp(tocode, "utf-8") == 0 && (t = byte_table(fromcode)) != NULL) {
-		*result_len = table_to_utf8(t, str, length, result, '?');
-		return MAIL_CHARCONV_NO_ERROR;
+	if (strcasecmp(tocode, "utf-8") == 0 &&
+	    (strcasecmp(fromcode, "utf-8") == 0 || strcasecmp(fromcode, "utf8") == 0)) {
+		/* as iconv would, without its set-up: an invalid byte is '?' */
+		struct strbuf conv = STRBUF_INIT;
+		int fits;
+		add_utf8_as(&conv, str, length, "?");
+		if ((fits = conv.len <= *result_len) != 0) {
+			memcpy(result, conv.buf, conv.len);
+			*result_len = conv.len;
+		}
+		sb_release(&conv);
+		if (fits)
+			return MAIL_CHARCONV_NO_ERROR;
+	}
+	if (strcasecmp(tocode, "utf-8") == 0) {
+		/* GB2312 and GBK words read as GB18030, as bodies are (see add_text) */
+		const char *from = strcasecmp(fromcode, "gb2312") == 0 || strcasecmp(fromcode, "gbk") == 0 ?
+					   "GB18030" : fromcode;
+		struct strbuf conv = STRBUF_INIT;
+		int done = table_convert(from, str, length, &conv, '?') == 0 && conv.len <= *result_len;
+		if (done) {
+			memcpy(result, conv.buf, conv.len);
+			*result_len = conv.len;
+		}
+		sb_release(&conv);
+		if (done)
+			return MAIL_CHARCONV_NO_ERROR;
+		fromcode = from;
 	}
 	if (strcasecmp(fromcode, "us-ascii") == 0 && strcasecmp(tocode, "utf-8") == 0) {
 		/* every Content-Type value, word by word: 8-bit bytes are not
@@ -286,9 +446,9 @@ static void charconv_hook(void)
 
 /* ---- small helpers ---- */
 
-/* Appends s[0..n) as valid UTF-8: invalid sequences become U+FFFD, NUL and
+/* Appends s[0..n) as valid UTF-8: invalid sequences become bad, NUL and
  * other C0 controls (except TAB, LF) are dropped. */
-static void add_utf8(struct strbuf *out, const char *s, size_t n)
+static void add_utf8_as(struct strbuf *out, const char *s, size_t n, const char *bad)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 
@@ -314,13 +474,19 @@ static void add_utf8(struct strbuf *out, const char *s, size_t n)
 		}
 		sb_add(out, run, (size_t)(p - run));
 		if (!ok)
-			sb_addstr(out, "\xef\xbf\xbd");
+			sb_addstr(out, bad);
 		/* else a NUL, CR or other control: dropped (the LF after a CR ends
 		 * the line) */
 		p++;
 		run = p;
 	}
 	sb_add(out, run, (size_t)(p - run));
+}
+
+/* The same, invalid sequences as U+FFFD. */
+static void add_utf8(struct strbuf *out, const char *s, size_t n)
+{
+	add_utf8_as(out, s, n, "\xef\xbf\xbd");
 }
 
 static char *dup_utf8(const char *s, size_t n)

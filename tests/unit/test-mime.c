@@ -5,6 +5,8 @@
  * HTML, delivery reports, returned messages, PGP/MIME bytes, limits, and
  * hostile input (which must never crash and must always give valid UTF-8).
  */
+#include <iconv.h>
+
 #include <pocgate/mime.h>
 
 #include <strings.h>
@@ -343,6 +345,76 @@ static void single_byte_tables_agree_with_iconv(void)
 			mime_release(&m[k]);
 			sb_release(&word[k]);
 		}
+	}
+}
+
+/* The same for the double-byte charsets' tables (and ISO-2022-JP read
+ * through EUC-JP's): several thousand characters, each made by iconv, give
+ * the text they were made from by either name; text the tables cannot
+ * read (8-bit bytes in ISO-2022-JP, a Shift_JIS byte without its pair)
+ * comes out as iconv gives it. */
+static void double_byte_tables_agree_with_iconv(void)
+{
+	static const char *const pairs[][2] = {
+		{ "GB18030", "CP936" }, { "gb2312", "CP936" }, { "Big5", "CN-BIG5" },
+		{ "Shift_JIS", "MS_KANJI" }, { "EUC-KR", "CSEUCKR" }, { "EUC-JP", "UJIS" },
+		{ "ISO-2022-JP", "CSISO2022JP" },
+	};
+	static const char *const odd[] = {
+		"\x1b$B0!\n0!\x1b(B ok \x1b(J\\~\x1b(B \\~", "abc \xa4\xa2 \x1b$B0!\x1b(B", "ok \x82",
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		iconv_t cd = iconv_open(pairs[i][1], "UTF-8");
+		struct strbuf enc = STRBUF_INIT, want = STRBUF_INIT;
+		struct mime_msg m;
+
+		CHECK(cd != (iconv_t)-1);
+		if (cd == (iconv_t)-1)
+			continue;
+		for (unsigned c = 0x3041; c < 0xd7a4; c += c < 0x3100 ? 1 : c < 0xac00 ? 7 : 13) {
+			char u[4] = { (char)(0xe0 | c >> 12), (char)(0x80 | (c >> 6 & 0x3f)),
+				      (char)(0x80 | (c & 0x3f)), 0 };
+			char o[16], *ip = u, *op = o;
+			size_t il = 3, ol = sizeof(o);
+			iconv(cd, NULL, NULL, NULL, NULL);
+			if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+			    iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
+				continue;
+			sb_add(&enc, o, sizeof(o) - ol);
+			sb_add(&want, u, 3);
+			if (want.len % 120 == 0) {
+				sb_addstr(&enc, "\nreply 42\n");
+				sb_addstr(&want, "\nreply 42\n");
+			}
+		}
+		iconv_close(cd);
+		CHECK(want.len > 3000);
+		for (int k = 0; k < 2; k++) {
+			struct strbuf raw = STRBUF_INIT;
+			sb_addf(&raw, "From: a@b.example\nContent-Type: text/plain; charset=\"%s\"\n\n",
+				pairs[i][k]);
+			sb_add(&raw, enc.buf, enc.len);
+			parse(raw.buf, &m);
+			CHECK_STR(m.text.buf, want.buf);
+			mime_release(&m);
+			sb_release(&raw);
+		}
+		for (size_t j = 0; j < sizeof(odd) / sizeof(odd[0]); j++) {
+			struct mime_msg two[2];
+			for (int k = 0; k < 2; k++) {
+				struct strbuf raw = STRBUF_INIT;
+				sb_addf(&raw, "From: a@b.example\nContent-Type: text/plain; charset=\"%s\"\n\n%s",
+					pairs[i][k], odd[j]);
+				parse(raw.buf, &two[k]);
+				sb_release(&raw);
+			}
+			CHECK_STR(two[0].text.buf, two[1].text.buf);
+			mime_release(&two[0]);
+			mime_release(&two[1]);
+		}
+		sb_release(&enc);
+		sb_release(&want);
 	}
 }
 
@@ -947,6 +1019,7 @@ int main(void)
 	RUN(body_charsets_are_converted_to_utf8);
 	RUN(transfer_encodings_are_undone);
 	RUN(single_byte_tables_agree_with_iconv);
+	RUN(double_byte_tables_agree_with_iconv);
 	RUN(unknown_charset_still_gives_valid_utf8);
 	RUN(invalid_utf8_becomes_replacement_characters);
 	RUN(control_characters_are_dropped_from_the_text);
