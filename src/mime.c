@@ -755,11 +755,18 @@ static const char *param(struct mailmime_content *ct, const char *name)
 	return ct ? mailmime_content_param_get(ct, (char *)name) : NULL;
 }
 
-/* The body b[0..bl) with its transfer encoding (MAILMIME_MECHANISM_*)
- * undone: *out borrows b, or is libetpan's (*mmap_owned) when decoded. */
+/*
+ * The body b[0..bl) with its transfer encoding (MAILMIME_MECHANISM_*)
+ * undone: *out borrows b, or is libetpan's (*mmap_owned) when decoded.
+ * libetpan decodes a NUL-terminated copy: its quoted-printable decoder
+ * reads one byte past a body that ends in "=X" (found by fuzzing), which
+ * may be past the end of the message.
+ */
 static int part_body(const char *b, size_t bl, int enc, char **out, size_t *outlen, int *mmap_owned)
 {
+	struct strbuf copy = STRBUF_INIT;
 	size_t idx = 0;
+	int r;
 
 	*mmap_owned = 0;
 	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
@@ -767,7 +774,10 @@ static int part_body(const char *b, size_t bl, int enc, char **out, size_t *outl
 		*outlen = bl;
 		return 0;
 	}
-	if (mailmime_part_parse(b, bl, &idx, enc, out, outlen) != MAILIMF_NO_ERROR)
+	sb_add(&copy, b, bl);
+	r = mailmime_part_parse(copy.buf, copy.len, &idx, enc, out, outlen);
+	sb_release(&copy);
+	if (r != MAILIMF_NO_ERROR)
 		return -1;
 	*mmap_owned = 1;
 	return 0;

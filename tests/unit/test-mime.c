@@ -953,6 +953,24 @@ static void multipart_without_boundary_and_odd_charsets(void)
 	mime_release(&m);
 }
 
+/* A quoted-printable body that ends in the middle of an escape ("=C"),
+ * at the very end of a buffer with nothing after it: libetpan's decoder
+ * read one byte past it (found by fuzzing; ASan sees it here). */
+static void quoted_printable_cut_at_the_end_of_the_buffer(void)
+{
+	static const char raw[] = "From: a@b.example\nContent-Transfer-Encoding: quoted-printable\n"
+				  "Content-Type: text/plain; charset=utf-8\n\nEstoy fuera =\nde la ofic=C";
+	char *buf = malloc(sizeof(raw) - 1); /* exactly the message: no NUL after it */
+	struct mime_msg m;
+
+	memcpy(buf, raw, sizeof(raw) - 1);
+	mime_parse(buf, sizeof(raw) - 1, &m);
+	CHECK(!m.malformed);
+	CHECK(strncmp(m.text.buf, "Estoy fuera de la ofic", 22) == 0);
+	mime_release(&m);
+	free(buf);
+}
+
 static const char SAMPLE[] =
     "Return-Path: <>\r\nFrom: =?utf-8?q?Mail_Delivery?= <mailer-daemon@mx.example>\r\n"
     "Subject: =?windows-1251?B?zvLi5fI6IM/u6/P35e3u?=\r\nMIME-Version: 1.0\r\n"
@@ -1047,6 +1065,7 @@ int main(void)
 	RUN(digest_parts_are_messages);
 	RUN(encoded_returned_message_is_decoded);
 	RUN(multipart_without_boundary_and_odd_charsets);
+	RUN(quoted_printable_cut_at_the_end_of_the_buffer);
 	RUN(never_crashes_and_always_gives_utf8);
 	TEST_EXIT();
 }
