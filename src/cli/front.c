@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -63,7 +62,9 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "classify") == 0) {
 		int rc;
 
-		setlocale(LC_CTYPE, "C.UTF-8"); /* as pocgate-core */
+		/* no setlocale(): classify reads bytes, never the locale, and
+		 * loading C.UTF-8 (its LC_CTYPE and iconv's module cache) cost
+		 * more than parsing ten messages */
 		log_init("pocgate", LOG_LVL_INFO, 0);
 		rc = cmd_classify(NULL, argc - 1, argv + 1);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
