@@ -136,7 +136,17 @@ static char *lower(const char *s)
 
 	while (*p) {
 		unsigned c = *p;
-		if (c < 0x80) { /* most text: no decoding, and tolower() as in any locale */
+		if (c > ' ' && c < 0x80) { /* most text: a run of ASCII words */
+			if (space && w > l)
+				*w++ = ' ';
+			space = 0;
+			do {
+				*w++ = (char)(c - 'A' < 26u ? c + ('a' - 'A') : c);
+				c = *++p;
+			} while (c > ' ' && c < 0x80);
+			continue;
+		}
+		if (c < 0x80) { /* white space and other controls */
 			p++;
 			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 				space = 1;
@@ -145,7 +155,7 @@ static char *lower(const char *s)
 			if (space && w > l)
 				*w++ = ' ';
 			space = 0;
-			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+			*w++ = (char)c;
 			continue;
 		}
 		size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;

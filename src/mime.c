@@ -45,6 +45,7 @@
 #include <iconv.h>
 #include <libetpan/libetpan.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -446,6 +447,17 @@ static void charconv_hook(void)
 
 /* ---- small helpers ---- */
 
+/* Whether the 8 bytes at p are all printable ASCII (0x20-0x7e): no byte
+ * below 0x20 and none above 0x7e, tested on the word at once. */
+static int printable8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return !(((x - ones * 0x20) & ~x & highs) | (((x + ones * (127 - 0x7e)) | x) & highs));
+}
+
 /* Appends s[0..n) as valid UTF-8: invalid sequences become bad, NUL and
  * other C0 controls (except TAB, LF) are dropped. */
 static void add_utf8_as(struct strbuf *out, const char *s, size_t n, const char *bad)
@@ -457,6 +469,8 @@ static void add_utf8_as(struct strbuf *out, const char *s, size_t n, const char 
 		unsigned c = *p;
 		if (c >= 0x20 && c < 0x7f) {
 			p++;
+			while (end - p >= 8 && printable8(p))
+				p += 8;
 			continue;
 		}
 		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
@@ -576,6 +590,7 @@ void mime_decode_header(const char *value, struct strbuf *out)
 struct hfield {
 	const char *name;	/* borrowed, into the unfolded block */
 	const char *value;	/* borrowed */
+	size_t name_len;	/* without white space before the colon */
 };
 
 struct hblock {
@@ -653,22 +668,23 @@ static size_t headers_scan(const char *data, size_t len, struct hblock *h)
 	}
 	sb_addch(&h->text, '\0');
 	for (size_t k = 0; k < h->n; k++) {
+		size_t l = strlen(h->text.buf + starts[k]);
 		h->v[k].name = h->text.buf + starts[k];
-		h->v[k].value = h->v[k].name + strlen(h->v[k].name) + 1;
+		h->v[k].value = h->v[k].name + l + 1;
+		while (l && (h->v[k].name[l - 1] == ' ' || h->v[k].name[l - 1] == '\t'))
+			l--;
+		h->v[k].name_len = l;
 	}
 	return body;
 }
 
 static const char *hget(const struct hblock *h, const char *name)
 {
-	for (size_t k = 0; k < h->n; k++) {
-		const char *nm = h->v[k].name;
-		size_t l = strlen(nm);
-		while (l && (nm[l - 1] == ' ' || nm[l - 1] == '\t'))
-			l--;
-		if (l == strlen(name) && strncasecmp(nm, name, l) == 0)
+	size_t l = strlen(name);
+
+	for (size_t k = 0; k < h->n; k++)
+		if (h->v[k].name_len == l && strncasecmp(h->v[k].name, name, l) == 0)
 			return h->v[k].value;
-	}
 	return NULL;
 }
 

@@ -50,11 +50,11 @@ char *sb_detach(struct strbuf *sb, size_t *len)
 
 void sb_grow(struct strbuf *sb, size_t extra)
 {
-	size_t need = xsize_add(xsize_add(sb->len, extra), 1);
-	size_t n;
+	size_t need, n;
 
-	if (need <= sb->alloc)
+	if (extra < sb->alloc - sb->len) /* room for extra and the NUL (alloc 0: none) */
 		return;
+	need = xsize_add(xsize_add(sb->len, extra), 1);
 	n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n = xsize_add(n, n / 2 + 1);
@@ -98,9 +98,10 @@ void sb_addstr(struct strbuf *sb, const char *s)
 
 void sb_addch(struct strbuf *sb, int c)
 {
-	char ch = (char)c;
-
-	sb_add(sb, &ch, 1);
+	if (sb->alloc - sb->len < 2)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
 }
 
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -443,6 +443,44 @@ static void invalid_utf8_becomes_replacement_characters(void)
 	mime_release(&m);
 }
 
+/* Every byte that is not printable ASCII, at each place of a run of
+ * printable text (which is passed over eight bytes at a time): TAB and LF
+ * are kept, other controls and DEL dropped, a lone 8-bit byte is U+FFFD. */
+static void every_odd_byte_in_printable_runs(void)
+{
+	int bad = 0;
+
+	for (unsigned b = 0; b < 256; b++) {
+		if ((b >= 0x20 && b < 0x7f) || b == '\r')
+			continue; /* printable; a bare CR is a line end */
+		for (size_t pos = 0; pos < 17; pos++) {
+			struct strbuf raw = STRBUF_INIT, want = STRBUF_INIT;
+			struct mime_msg m;
+			sb_addstr(&raw, "From: a@b.example\nContent-Type: text/plain; charset=utf-8\n\n");
+			for (size_t i = 0; i < 24; i++) {
+				char c = i == pos ? (char)b : (char)('a' + i);
+				sb_addch(&raw, c);
+				if (i != pos)
+					sb_addch(&want, c);
+				else if (b == '\t' || b == '\n')
+					sb_addch(&want, c);
+				else if (b >= 0x80)
+					sb_addstr(&want, "\xef\xbf\xbd");
+			}
+			mime_parse(raw.buf, raw.len, &m);
+			if (strcmp(m.text.buf, want.buf) != 0) {
+				if (!bad++)
+					printf("#   byte 0x%02x at %zu: \"%s\", expected \"%s\"\n", b, pos,
+					       m.text.buf, want.buf);
+			}
+			mime_release(&m);
+			sb_release(&raw);
+			sb_release(&want);
+		}
+	}
+	CHECK(bad == 0);
+}
+
 static void control_characters_are_dropped_from_the_text(void)
 {
 	static const char raw[] = "From: a@b.example\n\nRe\0ce\x01ived\x7f\tok\x1b\n";
@@ -1041,6 +1079,7 @@ int main(void)
 	RUN(unknown_charset_still_gives_valid_utf8);
 	RUN(invalid_utf8_becomes_replacement_characters);
 	RUN(control_characters_are_dropped_from_the_text);
+	RUN(every_odd_byte_in_printable_runs);
 	RUN(html_is_stripped_when_there_is_no_plain_text);
 	RUN(html_is_left_out_when_there_is_plain_text);
 	RUN(attachments_are_not_text);
