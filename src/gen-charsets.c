@@ -1,6 +1,6 @@
 /*
  * NAME
- *	gen-charsets - the single-byte charsets' tables, from iconv, at build time
+ *	gen-charsets - charset tables asked of iconv, at build time
  * SYNOPSIS
  *	gen-charsets > build/gen/charsets.h
  * DESCRIPTION
