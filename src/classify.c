@@ -207,11 +207,12 @@ static unsigned pair_bit(unsigned char a, unsigned char b)
 static void hay_init(struct hay *h, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned prev = *p, c;
 
 	h->s = s;
 	memset(h->pairs, 0, sizeof(h->pairs));
-	for (; p[0] && p[1]; p++) {
-		unsigned k = pair_bit(p[0], p[1]);
+	for (; prev && (c = *++p) != 0; prev = c) {
+		unsigned k = pair_bit((unsigned char)prev, (unsigned char)c);
 		h->pairs[k >> 6] |= (uint64_t)1 << (k & 63);
 	}
 }
