@@ -22,7 +22,10 @@
  *	("too large"), never read. A transaction holds one such batch, so the
  *	store's fsyncs are not paid per message. After a batch is committed,
  *	its messages are copied or moved into imap.processed_folder when one
- *	is set; a failure there is logged and leaves them in place.
+ *	is set, and the folder's filing mark (the last UID filed) follows. A
+ *	failure there is logged and leaves them in place; so does a crash
+ *	between the commit and the filing. Each pass first files what lies
+ *	between the filing mark and the last UID recorded.
  *
  *	Matching, in the order of match_candidates(): Message-IDs, references,
  *	then the sender (a bounce: its failed recipient) when exactly one ping
@@ -69,6 +72,7 @@ struct pass {
 	int64_t now;
 	const char *actor;
 	struct ingest_result *res;
+	int file_failed;	/* a filing failed in this pass: the mark stays */
 };
 
 struct found {
@@ -256,29 +260,72 @@ out:
 	return rc;
 }
 
-/* Copies or moves messages whose verdicts are committed to the configured
- * folder. A failure leaves them where they are, recorded: it is logged,
- * and the pass goes on. */
-static void file(const struct pass *p, struct imap *im, const uint32_t *uids, size_t n,
-		 struct strbuf *err)
+/*
+ * Copies or moves messages whose verdicts are committed to the configured
+ * folder, then records the folder's filing mark at upto: every message up
+ * to that UID is filed. A failure leaves them where they are, recorded: it
+ * is logged, the mark stays for the rest of the pass, and the next pass
+ * files them (see file_backlog()). -1 only when the store fails.
+ */
+static int file(struct pass *p, struct imap *im, const uint32_t *uids, size_t n, uint32_t upto,
+		struct strbuf *err)
 {
-	if (!p->file_into || !n)
-		return;
-	if (imap_file(im, uids, n, p->file_into, p->file_move, err) < 0) {
-		msg_warn("%s: %zu message%s recorded but left in '%s'", err->buf, n,
-			 n == 1 ? "" : "s", p->folder);
+	if (n && imap_file(im, uids, n, p->file_into, p->file_move, err) < 0) {
+		msg_warn("%s: %zu message%s recorded but left in '%s' until the next pass", err->buf,
+			 n, n == 1 ? "" : "s", p->folder);
 		sb_reset(err);
 		p->res->unfiled += (unsigned)n;
-	} else {
-		p->res->filed += (unsigned)n;
+		p->file_failed = 1;
+		return 0;
 	}
+	p->res->filed += (unsigned)n;
+	if (p->file_failed)
+		return 0;
+	return store_folder_set_filed(p->st, p->folder, upto, err);
+}
+
+/*
+ * Files the messages recorded but not filed: those of a batch whose
+ * filing failed, or that a crash stopped between the batch's commit and
+ * its filing. They are the folder's messages between the filing mark and
+ * the last UID recorded (moved ones are gone from it; a copied batch may
+ * be copied twice after a crash, never lost).
+ */
+static int file_backlog(struct pass *p, struct imap *im, int64_t last_uid, struct strbuf *err)
+{
+	uint32_t *uids = NULL;
+	int64_t filed;
+	size_t n = 0;
+	int rc = -1;
+
+	if (store_folder_filed(p->st, p->folder, &filed, err) < 0)
+		return -1;
+	if (filed >= last_uid)
+		return 0;
+	if (imap_uids_between(im, (uint32_t)filed + 1, (uint32_t)last_uid, &uids, &n, err) < 0)
+		return -1;
+	if (n)
+		msg_info("%zu message%s recorded earlier but not yet filed: filing %s now", n,
+			 n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	for (size_t i = 0; i < n && !p->file_failed; i += BATCH) {
+		size_t m = n - i < BATCH ? n - i : BATCH;
+		uint32_t upto = i + m < n ? uids[i + m - 1] : (uint32_t)last_uid;
+		if (file(p, im, uids + i, m, upto, err) < 0)
+			goto out;
+	}
+	if (!n && store_folder_set_filed(p->st, p->folder, last_uid, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(uids);
+	return rc;
 }
 
 /* Reads and records uids[0..n), increasing: sizes and dates META_CHUNK at
  * a time, then bodies in one round trip per BATCH messages or BODY_BUDGET
  * bytes (a larger message alone), each batch committed in one transaction
  * with the folder's last UID: recorded together, or read again together. */
-static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids, size_t n,
+static int read_uids(struct pass *p, struct imap *im, const uint32_t *uids, size_t n,
 		     struct strbuf *err)
 {
 	size_t sizes[META_CHUNK];
@@ -326,11 +373,15 @@ static int read_uids(const struct pass *p, struct imap *im, const uint32_t *uids
 				done[ndone++] = uids[c + k];
 			}
 			imap_bodies_free(&b);
+			/* with nothing to file, the filing mark follows the last UID */
 			if (store_folder_put(p->st, p->folder, p->uidvalidity, uids[c + e - 1],
 					     err) < 0 ||
+			    (!p->file_into &&
+			     store_folder_set_filed(p->st, p->folder, uids[c + e - 1], err) < 0) ||
 			    store_commit(p->st, err) < 0)
 				goto fail;
-			file(p, im, done, ndone, err);
+			if (p->file_into && file(p, im, done, ndone, uids[c + e - 1], err) < 0)
+				return -1;
 			progress_beat();
 			continue;
 fail:
@@ -377,6 +428,8 @@ int ingest_run(struct store *st, const struct conf *conf, struct imap *im, struc
 		if (store_commit(st, err) < 0)
 			return -1;
 	}
+	if (p.file_into && file_backlog(&p, im, last_uid, err) < 0)
+		return -1;
 	/* The new UIDs a window at a time up to UIDNEXT as EXAMINE gave it,
 	 * so that memory does not grow with their number (servers give UIDs in
 	 * sequence: only expunged messages leave gaps, each UID_WINDOW of them

@@ -172,6 +172,11 @@ static const char *const migrations[] = {
 
 	/* 5 -> 6: matching by sender looked at every ping without this */
 	"CREATE INDEX ping_contact ON ping (contact_id);",
+
+	/* 6 -> 7: the last UID copied or moved to imap.processed_folder; what
+	 * was recorded before is taken as filed */
+	"ALTER TABLE folder ADD COLUMN filed_uid INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE folder SET filed_uid = last_uid;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -209,6 +214,8 @@ enum stmt_id {
 	S_OUTBOX_NEXT_DUE,
 	S_FOLDER_GET,
 	S_FOLDER_PUT,
+	S_FOLDER_FILED_GET,
+	S_FOLDER_FILED_PUT,
 	S_INBOUND_SEEN,
 	S_INBOUND_ADD,
 	S_PING_BY_MESSAGE_ID,
@@ -309,7 +316,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FOLDER_GET] = "SELECT uidvalidity, last_uid FROM folder WHERE name = ?1",
 	[S_FOLDER_PUT] = "INSERT INTO folder (name, uidvalidity, last_uid) VALUES (?1, ?2, ?3)"
 			 " ON CONFLICT (name) DO UPDATE SET uidvalidity = excluded.uidvalidity,"
-			 " last_uid = excluded.last_uid",
+			 " last_uid = excluded.last_uid,"
+			 " filed_uid = CASE WHEN uidvalidity = excluded.uidvalidity"
+			 " THEN min(filed_uid, excluded.last_uid) ELSE 0 END",
+	[S_FOLDER_FILED_GET] = "SELECT filed_uid FROM folder WHERE name = ?1",
+	[S_FOLDER_FILED_PUT] = "UPDATE folder SET filed_uid = min(?2, last_uid) WHERE name = ?1",
 	[S_INBOUND_SEEN] = "SELECT id FROM inbound WHERE content_hash = ?1 LIMIT 1",
 	[S_INBOUND_ADD] =
 		"INSERT INTO inbound (folder, uidvalidity, uid, content_hash, received_at, size,"
@@ -1168,6 +1179,36 @@ int store_folder_put(struct store *st, const char *name, int64_t uidvalidity, in
 	bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, uidvalidity);
 	sqlite3_bind_int64(s, 3, last_uid);
+	return stmt_done(st, s, err, "cannot record the folder's state");
+}
+
+int store_folder_filed(struct store *st, const char *name, int64_t *filed_uid, struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_FOLDER_FILED_GET, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, name);
+	*filed_uid = 0;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*filed_uid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, err, "cannot read the folder's state");
+}
+
+int store_folder_set_filed(struct store *st, const char *name, int64_t filed_uid,
+			   struct strbuf *err)
+{
+	sqlite3_stmt *s = stmt_get(st, S_FOLDER_FILED_PUT, err);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, filed_uid);
 	return stmt_done(st, s, err, "cannot record the folder's state");
 }
 

@@ -14,9 +14,12 @@
 #	  1. pocgated --once with imap.processed_folder = "Done" records each
 #	     and copies each into Done, which it creates: INBOX keeps its three,
 #	     none marked read; Done holds the same three.
-#	  2. pocgated --once with another store and imap.max_size = "2K": the
+#	  2. with "Later", which Dovecot cannot create (a file has its name):
+#	     the three are recorded, not filed; once the file is gone, the next
+#	     pass files them, and the one after nothing;
+#	  3. pocgated --once with another store and imap.max_size = "2K": the
 #	     large message is recorded as malformed, too large, the others not;
-#	  3. pocgated --once with a third store and processed_move = true into
+#	  4. pocgated --once with a third store and processed_move = true into
 #	     "Moved": each recorded again (a new store), then moved: INBOX is
 #	     empty, Moved holds the three, Done still holds its three; a last run
 #	     finds nothing and succeeds.
@@ -112,6 +115,35 @@ elif ! grep -q "copied 3 messages to 'Done'" "$T/copy.out"; then
 	notok $name "no 'copied 3 messages' in the log: $(tail -n 3 "$T/copy.out")"
 else
 	ok "$name (3 recorded; INBOX keeps 3, none seen; Done holds 3)"
+fi
+
+# A filing that fails (Dovecot cannot create "Later": a file has its name)
+# leaves the messages recorded in INBOX; the next pass, once the folder can
+# be made, files them, and the one after files nothing twice.
+name=filing_that_failed_is_done_by_the_next_pass
+C=$(conf later 'processed_folder = "Later";')
+: >"$MD/.Later"
+"$PD" -c "$C" --once >"$T/later1.out" 2>&1
+rc1=$?
+rm -f "$MD/.Later"
+"$PD" -c "$C" --once >"$T/later2.out" 2>&1
+rc2=$?
+"$PD" -c "$C" --once >"$T/later3.out" 2>&1
+rc3=$?
+if [ $rc1 != 0 ] || [ $rc2 != 0 ] || [ $rc3 != 0 ]; then
+	notok $name "pocgated --once exited $rc1, $rc2, $rc3: $(tail -n 2 "$T/later1.out" "$T/later2.out")"
+elif ! grep -q "recorded but left in 'INBOX'" "$T/later1.out"; then
+	notok $name "the first pass did not say the filing failed: $(tail -n 3 "$T/later1.out")"
+elif [ "$(rows "$T/later.db")" != 3 ]; then
+	notok $name "$(rows "$T/later.db") messages recorded, not 3"
+elif ! grep -q "3 messages recorded earlier but not yet filed" "$T/later2.out"; then
+	notok $name "the second pass did not file the three: $(tail -n 3 "$T/later2.out")"
+elif [ "$(count "$MD/.Later")" != 3 ] || [ "$(count "$MD")" != 3 ]; then
+	notok $name "Later holds $(count "$MD/.Later"), INBOX $(count "$MD"); want 3 and 3"
+elif grep -q "not yet filed\|copied" "$T/later3.out"; then
+	notok $name "the third pass filed again: $(tail -n 3 "$T/later3.out")"
+else
+	ok "$name (failed, then 3 copied by the next pass, none again by the one after)"
 fi
 
 name=larger_than_max_size_is_recorded_as_too_large_not_read

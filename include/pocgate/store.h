@@ -18,7 +18,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Opens (creating when needed) and migrates the store at path. */
 int store_open(const char *path, struct store **st, struct strbuf *err);
@@ -159,6 +159,11 @@ int store_folder_get(struct store *st, const char *name, int64_t *uidvalidity, i
 		     struct strbuf *err);
 int store_folder_put(struct store *st, const char *name, int64_t uidvalidity, int64_t last_uid,
 		     struct strbuf *err);
+/* The last UID copied or moved to imap.processed_folder (0: none, or a new
+ * UIDVALIDITY), never beyond the last UID recorded. */
+int store_folder_filed(struct store *st, const char *name, int64_t *filed_uid, struct strbuf *err);
+int store_folder_set_filed(struct store *st, const char *name, int64_t filed_uid,
+			   struct strbuf *err);
 
 /* An incoming message as recorded. */
 struct store_inbound {

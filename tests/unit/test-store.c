@@ -390,6 +390,39 @@ static void same_identity_cannot_be_inserted_twice(void)
 	fixture_close(&f);
 }
 
+/* The filing mark (the last UID copied to imap.processed_folder): 0 for a
+ * new folder, never past the last UID recorded, kept while the UIDVALIDITY
+ * is, 0 again with a new one; a store of version 6 counts what it had
+ * recorded as filed. */
+static void folder_filing_mark_follows_the_folder(void)
+{
+	struct fixture f;
+	int64_t filed = -1;
+
+	fixture_open(&f);
+	CHECK(store_folder_put(f.st, "INBOX", 7, 10, &f.err) == 0);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 0);
+	CHECK(store_folder_set_filed(f.st, "INBOX", 5, &f.err) == 0);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 5);
+	CHECK(store_folder_set_filed(f.st, "INBOX", 20, &f.err) == 0);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 10);
+	CHECK(store_folder_put(f.st, "INBOX", 7, 15, &f.err) == 0);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 10);
+	CHECK(store_folder_put(f.st, "INBOX", 8, 3, &f.err) == 0);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 0);
+	CHECK(store_folder_filed(f.st, "Other", &filed, &f.err) == 0 && filed == 0);
+
+	store_close(&f.st);
+	char *e = sql_exec(f.path, "ALTER TABLE folder DROP COLUMN filed_uid;"
+				   "UPDATE folder SET last_uid = 42; PRAGMA user_version = 6;");
+	CHECK(e == NULL);
+	free(e);
+	CHECK(store_open(f.path, &f.st, &f.err) == 0);
+	CHECK(f.st && store_opened_version(f.st) == 6);
+	CHECK(store_folder_filed(f.st, "INBOX", &filed, &f.err) == 0 && filed == 42);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	RUN(new_file_gets_current_schema_and_opened_version_0);
@@ -404,5 +437,6 @@ int main(void)
 	RUN(event_delete_is_refused_by_a_trigger);
 	RUN(contact_is_inserted_found_and_updated_by_identity);
 	RUN(same_identity_cannot_be_inserted_twice);
+	RUN(folder_filing_mark_follows_the_folder);
 	TEST_EXIT();
 }
