@@ -35,6 +35,12 @@
 #	need NAME PROGRAM...: each PROGRAM must be a command (or, with a slash
 #	in its name, an executable file; an empty one stands for python3):
 #	else one "not ok - NAME_prerequisites" line and exit 1.
+#
+#	lab_start: starts the mail lab in $T/lab with $LAB (tests/lab/lab.sh;
+#	exported settings such as LAB_DELAY_WARNING_TIME pass through) and
+#	reads its lab.env; else one "not ok - lab_starts" line and exit 1.
+#	lab_cleanup: for an EXIT trap: stops that lab, ends the gpg agents of
+#	$T/gnupg and removes $T.
 # ENVIRONMENT
 #	top: the checkout's top directory, set by the sourcing script; T, its
 #	temporary directory, for run.
@@ -126,4 +132,17 @@ need() {
 		notok "${n}_prerequisites" "missing:$missing (tests/deps.sh test installs what a Debian package has)"
 		exit 1
 	fi
+}
+lab_start() {
+	if ! "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
+		notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
+		exit 1
+	fi
+	# shellcheck disable=SC1091 # written by lab.sh start
+	. "$T/lab/lab.env"
+}
+lab_cleanup() {
+	"$LAB" stop "$T/lab" >/dev/null 2>&1
+	[ -d "$T/gnupg" ] && gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
+	rm -rf "$T"
 }

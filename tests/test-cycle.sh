@@ -77,11 +77,7 @@ trap 'exit 1' HUP INT TERM
 # helper ARGS...: tests/cycle/cycle.py, its one-line verdict in $T/out.
 helper() { run "$PY" "$HELPER" "$@"; }
 
-if ! "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
-	notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
-	exit 1
-fi
-. "$T/lab/lab.env"
+lab_start
 MAIL=$LAB_DIR/mail
 
 # A passphrase-less ed25519 key: gpg picks SHA256 for it (micalg pgp-sha256).

@@ -125,11 +125,7 @@ helper() { run "$PY" "$H" "$@"; }
 # logtail S: the end of scenario S's daemon log, for a failure's reason.
 logtail() { grep -v ': \(submitted\|read\) ' "$T/$1.log" 2>/dev/null | tail -n 4 | tr '\n' ' '; }
 
-if ! "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
-	notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
-	exit 1
-fi
-. "$T/lab/lab.env"
+lab_start
 MAIL=$LAB_DIR/mail
 
 if ! FPR=$(keygen "$T/gnupg" "UNODA POC Directory Manager <$LAB_MANAGER>"); then

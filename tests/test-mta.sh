@@ -76,14 +76,7 @@ need mta postfix dovecot gpg gpgconf "$PY" "$P" "$PD"
 
 T=$(mktemp -d /tmp/pgmta.XXXXXX) || exit 2
 chmod 755 "$T"
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	# lab.sh stop stops the lab's Exim first
-	"$LAB" stop "$T/lab" >/dev/null 2>&1
-	[ -d "$T/gnupg" ] && gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap lab_cleanup EXIT # lab.sh stop stops the lab's Exim first
 trap 'exit 1' HUP INT TERM PIPE
 
 if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
@@ -91,11 +84,8 @@ if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
 	exit 1
 fi
 
-if ! LAB_DELAY_WARNING_TIME=2s "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
-	notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
-	exit 1
-fi
-. "$T/lab/lab.env"
+export LAB_DELAY_WARNING_TIME=2s
+lab_start
 INBOX=$("$LAB" maildir "$T/lab" "$LAB_MANAGER")
 
 t0=$(ms)

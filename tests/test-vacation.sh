@@ -61,13 +61,7 @@ need vacation postfix dovecot gpg gpgconf "$PY" "$P" "$PD"
 
 T=$(mktemp -d /tmp/pgvac.XXXXXX) || exit 2
 chmod 755 "$T"
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	"$LAB" stop "$T/lab" >/dev/null 2>&1
-	[ -d "$T/gnupg" ] && gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap lab_cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
 if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
@@ -75,11 +69,7 @@ if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
 	exit 1
 fi
 
-if ! "$LAB" start "$T/lab" >"$T/lab.out" 2>&1; then
-	notok lab_starts "lab.sh start failed: $(tail -n 20 "$T/lab.out")"
-	exit 1
-fi
-. "$T/lab/lab.env"
+lab_start
 INBOX=$("$LAB" maildir "$T/lab" "$LAB_MANAGER")
 C=$T/vac.conf
 cat >"$C" <<EOF
