@@ -22,20 +22,14 @@
 set -eu
 
 TESTS=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$TESTS")
+# shellcheck source=tests/lib.sh
+. "$TESTS/lib.sh"
 LAB=$TESTS/lab/lab.sh
 TOOL=$TESTS/lab/labtool.py
 # The system python3 starts 25 times faster than a pyenv shim.
 PY=$(command -v /usr/bin/python3 || command -v python3 || true)
 failed=0
-
-ok() { echo "ok - $1"; }
-# notok NAME WHY: a failed check, on one line whatever WHY holds.
-notok() {
-	echo "not ok - $1: $(printf '%s' "$2" | tr '\n' ' ')"
-	failed=1
-}
-ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "skip - lab: Postfix and Dovecot need root to start"
