@@ -122,6 +122,13 @@ static int is_latin1(const char *charset)
 	return strcasecmp(charset, "iso-8859-1") == 0;
 }
 
+/* The charset a text labelled cs is read in: the commonest mislabel is
+ * GB2312 (or GBK) text that needs GB18030. */
+static const char *read_as(const char *cs)
+{
+	return strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ? "GB18030" : cs;
+}
+
 /* The other single-byte charsets: tables asked of iconv at build time. */
 #include "charsets.h"
 
@@ -299,6 +306,12 @@ static int table_convert(const char *charset, const char *s, size_t n, struct st
 	const struct dbcs_charset *d;
 	char key[24];
 
+	if (is_latin1(charset)) {
+		sb_grow(out, xsize_add(n, n));
+		out->len += latin1_to_utf8(s, n, out->buf + out->len);
+		out->buf[out->len] = '\0';
+		return 0;
+	}
 	if (t) {
 		sb_grow(out, xsize_add(xsize_add(n, n), n));
 		out->len += table_to_utf8(t, s, n, out->buf + out->len, undefined);
@@ -322,12 +335,6 @@ static int to_utf8(const char *from, const char *s, size_t n, struct strbuf *out
 	char *in = (char *)s;
 	size_t inleft = n;
 
-	if (is_latin1(from)) {
-		sb_grow(out, xsize_add(n, n));
-		out->len += latin1_to_utf8(s, n, out->buf + out->len);
-		out->buf[out->len] = '\0';
-		return 0;
-	}
 	if (table_convert(from, s, n, out, 0xfffd) == 0)
 		return 0;
 	cd = cd_get("UTF-8", from);
@@ -375,39 +382,25 @@ static int etpan_charconv(const char *tocode, const char *fromcode, const char *
 	char *in = (char *)str, *out = result;
 	size_t inleft = length, outleft = *result_len;
 
-	if (is_latin1(fromcode) && strcasecmp(tocode, "utf-8") == 0) {
-		/* libetpan's buffer has room for 6 bytes a byte */
-		*result_len = latin1_to_utf8(str, length, result);
-		return MAIL_CHARCONV_NO_ERROR;
-	}
-	if (strcasecmp(tocode, "utf-8") == 0 &&
-	    (strcasecmp(fromcode, "utf-8") == 0 || strcasecmp(fromcode, "utf8") == 0)) {
-		/* as iconv would, without its set-up: an invalid byte is '?' */
-		struct strbuf conv = STRBUF_INIT;
-		int fits;
-		add_utf8_as(&conv, str, length, "?");
-		if ((fits = conv.len <= *result_len) != 0) {
-			memcpy(result, conv.buf, conv.len);
-			*result_len = conv.len;
-		}
-		sb_release(&conv);
-		if (fits)
-			return MAIL_CHARCONV_NO_ERROR;
-	}
 	if (strcasecmp(tocode, "utf-8") == 0) {
-		/* GB2312 and GBK words read as GB18030, as bodies are (see add_text) */
-		const char *from = strcasecmp(fromcode, "gb2312") == 0 || strcasecmp(fromcode, "gbk") == 0 ?
-					   "GB18030" : fromcode;
+		/* UTF-8 as iconv would make it, without its set-up (an invalid
+		 * byte is '?'), and the charsets the tables know */
 		struct strbuf conv = STRBUF_INIT;
-		int done = table_convert(from, str, length, &conv, '?') == 0 && conv.len <= *result_len;
-		if (done) {
+		int done;
+		fromcode = read_as(fromcode);
+		if (strcasecmp(fromcode, "utf-8") == 0 || strcasecmp(fromcode, "utf8") == 0) {
+			add_utf8_as(&conv, str, length, "?");
+			done = 1;
+		} else {
+			done = table_convert(fromcode, str, length, &conv, '?') == 0;
+		}
+		if ((done = done && conv.len <= *result_len) != 0) {
 			memcpy(result, conv.buf, conv.len);
 			*result_len = conv.len;
 		}
 		sb_release(&conv);
 		if (done)
 			return MAIL_CHARCONV_NO_ERROR;
-		fromcode = from;
 	}
 	if (strcasecmp(fromcode, "us-ascii") == 0 && strcasecmp(tocode, "utf-8") == 0) {
 		/* every Content-Type value, word by word: 8-bit bytes are not
@@ -849,11 +842,8 @@ static void add_text_uncapped(struct mime_msg *m, struct strbuf *out, const char
 	if (cs && *cs && strcasecmp(cs, "utf-8") && strcasecmp(cs, "us-ascii") &&
 	    strcasecmp(cs, "utf8")) {
 		note_charset(m, cs);
-		/* the commonest mislabel: GB2312 text that needs GBK or GB18030 */
-		const char *from = strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ?
-					   "GB18030" : cs;
 		struct strbuf conv = STRBUF_INIT;
-		if (to_utf8(from, s, n, &conv) == 0) {
+		if (to_utf8(read_as(cs), s, n, &conv) == 0) {
 			add_utf8(out, conv.buf, conv.len);
 			sb_release(&conv);
 			return;
