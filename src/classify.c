@@ -40,6 +40,7 @@
 #include <strings.h>
 
 #include <pocgate/mime.h>
+#include <pocgate/utf8.h>
 #include <pocgate/xalloc.h>
 
 static const char *const verdict_names[] = {
@@ -104,27 +105,6 @@ static unsigned lower_cp(unsigned c)
 	return c;
 }
 
-/* Appends code point c as UTF-8. */
-static char *put_cp(char *w, unsigned c)
-{
-	if (c < 0x80) {
-		*w++ = (char)c;
-	} else if (c < 0x800) {
-		*w++ = (char)(0xc0 | (c >> 6));
-		*w++ = (char)(0x80 | (c & 0x3f));
-	} else if (c < 0x10000) {
-		*w++ = (char)(0xe0 | (c >> 12));
-		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
-		*w++ = (char)(0x80 | (c & 0x3f));
-	} else {
-		*w++ = (char)(0xf0 | (c >> 18));
-		*w++ = (char)(0x80 | ((c >> 12) & 0x3f));
-		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
-		*w++ = (char)(0x80 | (c & 0x3f));
-	}
-	return w;
-}
-
 /* A lower-case copy of UTF-8 text (see lower_cp()) with every run of white
  * space, line breaks included, as one space: phrases are found even where a
  * line was wrapped inside them. Lower-casing never lengthens UTF-8 here. */
@@ -182,7 +162,7 @@ static char *lower(const char *s)
 			if (n == 1) /* a stray byte, lowered as if Latin-1 */
 				w[-1] = (char)lc;
 		} else {
-			w = put_cp(w, lc);
+			w = utf8_put(w, lc);
 		}
 	}
 	*w = '\0';

@@ -50,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pocgate/utf8.h>
 #include <pocgate/xalloc.h>
 
 #define HEADER_MAX (64 * 1024)
@@ -105,15 +106,8 @@ static size_t latin1_to_utf8(const char *s, size_t n, char *w)
 {
 	char *start = w;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			*w++ = (char)c;
-		} else {
-			*w++ = (char)(0xc0 | (c >> 6));
-			*w++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		w = utf8_put(w, (unsigned char)s[i]);
 	return (size_t)(w - start);
 }
 
@@ -172,22 +166,6 @@ static const struct dbcs_charset *dbcs_table(const char *key)
 	return NULL;
 }
 
-/* Appends code point c (below 0x10000) as UTF-8 at w; returns the end. */
-static char *put_bmp(char *w, unsigned c)
-{
-	if (c < 0x80) {
-		*w++ = (char)c;
-	} else if (c < 0x800) {
-		*w++ = (char)(0xc0 | (c >> 6));
-		*w++ = (char)(0x80 | (c & 0x3f));
-	} else {
-		*w++ = (char)(0xe0 | (c >> 12));
-		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
-		*w++ = (char)(0x80 | (c & 0x3f));
-	}
-	return w;
-}
-
 /* s[0..n) through table t into w (room for 3 * n bytes); a byte the
  * charset lacks becomes undefined (a code point below 0x10000). Returns
  * the bytes written. */
@@ -200,7 +178,7 @@ static size_t table_to_utf8(const unsigned short *t, const char *s, size_t n, ch
 		unsigned c = (unsigned char)s[i];
 		if (c >= 0x80)
 			c = t[c - 0x80] ? t[c - 0x80] : undefined;
-		w = put_bmp(w, c);
+		w = utf8_put(w, c);
 	}
 	return (size_t)(w - start);
 }
@@ -236,7 +214,7 @@ static int dbcs_to_utf8(const struct dbcs_charset *d, const char *s, size_t n, s
 			out->buf[out->len] = '\0';
 			return -1;
 		}
-		w = put_bmp(w, v);
+		w = utf8_put(w, v);
 	}
 	out->len = (size_t)(w - out->buf);
 	out->buf[out->len] = '\0';
@@ -287,7 +265,7 @@ static int iso2022jp_to_utf8(const char *s, size_t n, struct strbuf *out, unsign
 			v = set == ROMAN && c == 0x5c ? 0xa5 : set == ROMAN && c == 0x7e ? 0x203e : c;
 			p++;
 		}
-		w = put_bmp(w, v);
+		w = utf8_put(w, v);
 	}
 	out->len = (size_t)(w - out->buf);
 	out->buf[out->len] = '\0';
