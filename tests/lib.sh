@@ -36,6 +36,10 @@
 #	in its name, an executable file; an empty one stands for python3):
 #	else one "not ok - NAME_prerequisites" line and exit 1.
 #
+#	lab_setup NAME PREFIX: the start of a test that needs the lab and a
+#	signing key: a temporary directory T (/tmp/PREFIX.XXXXXX, left with
+#	lab_cleanup on exit), a key in $T/gnupg whose fingerprint is FPR
+#	(keygen), then lab_start; "not ok - NAME_keys" and exit 1 without a key.
 #	lab_start: starts the mail lab in $T/lab with $LAB (tests/lab/lab.sh;
 #	exported settings such as LAB_DELAY_WARNING_TIME pass through) and
 #	reads its lab.env; else one "not ok - lab_starts" line and exit 1.
@@ -145,4 +149,15 @@ lab_cleanup() {
 	"$LAB" stop "$T/lab" >/dev/null 2>&1
 	[ -d "$T/gnupg" ] && gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
 	rm -rf "$T"
+}
+lab_setup() {
+	T=$(mktemp -d "/tmp/$2.XXXXXX") || exit 2
+	chmod 755 "$T" # the lab's postfix and mail users pass through it
+	trap lab_cleanup EXIT
+	trap 'exit 1' HUP INT TERM PIPE
+	if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
+		notok "$1_keys" "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
+		exit 1
+	fi
+	lab_start
 }

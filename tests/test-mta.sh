@@ -74,18 +74,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 need mta postfix dovecot gpg gpgconf "$PY" "$P" "$PD"
 
-T=$(mktemp -d /tmp/pgmta.XXXXXX) || exit 2
-chmod 755 "$T"
-trap lab_cleanup EXIT # lab.sh stop stops the lab's Exim first
-trap 'exit 1' HUP INT TERM PIPE
-
-if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
-	notok mta_keys "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
-	exit 1
-fi
-
 export LAB_DELAY_WARNING_TIME=2s
-lab_start
+lab_setup mta pgmta # lab_cleanup: lab.sh stop stops the lab's Exim first
 INBOX=$("$LAB" maildir "$T/lab" "$LAB_MANAGER")
 
 t0=$(ms)

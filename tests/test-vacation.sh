@@ -59,30 +59,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 need vacation postfix dovecot gpg gpgconf "$PY" "$P" "$PD"
 
-T=$(mktemp -d /tmp/pgvac.XXXXXX) || exit 2
-chmod 755 "$T"
-trap lab_cleanup EXIT
-trap 'exit 1' HUP INT TERM PIPE
-
-if ! FPR=$(keygen "$T/gnupg") || [ -z "$FPR" ]; then
-	notok vacation_keys "gpg could not make a key: $(tail -n 3 "$T/gnupg.out")"
-	exit 1
-fi
-
-lab_start
+lab_setup vacation pgvac
 INBOX=$("$LAB" maildir "$T/lab" "$LAB_MANAGER")
 C=$T/vac.conf
-cat >"$C" <<EOF
-database = "$T/vac.db";
-templates = "$top/templates";
-manager = { name = "UNODA, POC Directory Manager"; address = "$LAB_MANAGER"; };
-signing = { fingerprint = "$FPR"; gnupghome = "$T/gnupg"; };
-smtp = { host = "127.0.0.1"; port = $LAB_SUBMISSION_PORT; security = "starttls"; timeout = "10s";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-imap = { host = "127.0.0.1"; port = $LAB_IMAP_PORT; security = "starttls"; timeout = "10s";
-         user = "$LAB_MANAGER"; password_file = "$LAB_MANAGER_PASSFILE"; ca_file = "$LAB_CA"; };
-cycle = { response_window = "48h"; reminder = "24h"; };
-EOF
+lab_conf "$C" "$T/vac.db" "$FPR" "$T/gnupg" 'timeout = "10s";' \
+	'cycle = { response_window = "48h"; reminder = "24h"; };'
 
 # ---- six POCs on leave, one per language ----
 
